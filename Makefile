@@ -1,0 +1,62 @@
+# The two commands a newcomer needs are `make lab` and `make test`.
+# Both create the virtual environment in .venv on first use; later runs
+# reuse it and reinstall only when pyproject.toml has changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+
+# Same numerics everywhere: one BLAS thread per process (the test run
+# already uses both cores through two workers) and a fixed hash seed.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+export PYTHONHASHSEED := 0
+
+PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help lab test test-unit test-notebooks test-slow execute bench html clean venv
+
+help:
+	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
+	@echo "make test           unit tests + nbval (strict) on every notebook"
+	@echo "make test-slow      re-check the results of the scripts in tools/ (minutes)"
+	@echo "make execute        re-run every notebook in place in a fresh kernel"
+	@echo "make bench          notebook execution times and widget latencies"
+	@echo "make clean          remove .venv and caches"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else "This course needs Python 3.10 or newer; $(PYTHON) is %d.%d. Run e.g. make PYTHON=python3.11 ..." % v[:2])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile tests $(PYTEST_NB) notebooks
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" tests
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_NB) notebooks
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow tests
+
+execute: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache site build
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

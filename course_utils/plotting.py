@@ -1,0 +1,85 @@
+"""Figures used across the chapters: labelled axes, a title that says what to notice,
+and the colour-blind-safe Okabe–Ito palette. Every function returns the Figure,
+so a notebook shows it and a test can inspect it."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap
+
+# Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+def loss_curve(histories, title="Training loss", ylabel="cross-entropy loss (nats)", logy=False, ax=None):
+    """Plot one or more loss curves. ``histories`` is a list of losses or a dict label -> list."""
+    if not isinstance(histories, dict):
+        histories = {"loss": histories}
+    fig, ax = _fig_ax(ax, (6, 3.5))
+    for (label, losses), colour in zip(histories.items(), PALETTE):
+        ax.plot(np.arange(1, len(losses) + 1), losses, label=label, color=colour)
+    ax.set_xlabel("optimisation step")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if logy:
+        ax.set_yscale("log")
+    if len(histories) > 1:
+        ax.legend()
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def decision_boundary(predict, X, y, title="Decision regions", resolution=150, ax=None):
+    """Colour the plane by ``predict(points) -> class index`` and overlay the data.
+
+    ``X`` (N, 2) points, ``y`` (N,) labels. ``predict`` takes an (M, 2) array.
+    """
+    fig, ax = _fig_ax(ax, (4.5, 4.5))
+    pad = 0.2
+    (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    n_classes = int(max(y.max() + 1, 2))
+    cmap = ListedColormap(PALETTE[:n_classes])
+    regions = predict(grid).reshape(gx.shape)
+    ax.contourf(gx, gy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.25)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, s=12, edgecolors="white", linewidths=0.4,
+               vmin=-0.5, vmax=n_classes - 0.5)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title)
+    ax.set_aspect("equal")
+    return fig
+
+
+def heatmap(values, title, xlabel, ylabel, xticklabels=None, yticklabels=None,
+            cmap="RdBu_r", center=True, colorbar_label="value", ax=None):
+    """Show a 2-D array as an image (rows = y axis, columns = x axis) with labelled axes.
+
+    ``center=True`` puts 0 at the middle of a diverging palette, for signed
+    values such as hidden states in (-1, 1).
+    """
+    values = np.asarray(values)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a 2-D array; got shape {values.shape}")
+    fig, ax = _fig_ax(ax, (max(4, 0.35 * values.shape[1] + 2), max(2.5, 0.3 * values.shape[0] + 1.5)))
+    if center:
+        lim = float(np.max(np.abs(values))) or 1.0
+        image = ax.imshow(values, cmap=cmap, vmin=-lim, vmax=lim, aspect="auto")
+    else:
+        image = ax.imshow(values, cmap=cmap, aspect="auto")
+    if xticklabels is not None:
+        ax.set_xticks(np.arange(len(xticklabels)), labels=list(xticklabels))
+    if yticklabels is not None:
+        ax.set_yticks(np.arange(len(yticklabels)), labels=list(yticklabels))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, label=colorbar_label)
+    return fig
+
+
+def _fig_ax(ax, size):
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    return fig, ax

@@ -1,0 +1,37 @@
+"""The course's quiz questions, in one place.
+
+Each chapter's questions live in ``chNN.py`` as a list ``QUESTIONS``; a chapter's
+notebook shows ``for_chapter(N)``, and the revision notebook draws from ``all_questions()``.
+No question text exists anywhere else.
+"""
+
+import importlib
+import pkgutil
+
+import numpy as np
+
+from ..widgets import Question  # noqa: F401  (re-exported for the chapter files)
+
+
+def all_questions():
+    """Every question of every chapter, in chapter order."""
+    questions = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("ch"):
+            questions += importlib.import_module(f"{__name__}.{info.name}").QUESTIONS
+    return questions
+
+
+def for_chapter(chapter):
+    questions = [q for q in all_questions() if q.chapter == chapter]
+    if not questions:
+        raise ValueError(f"chapter must be a chapter with questions; got {chapter!r}")
+    return questions
+
+
+def random_set(n, rng):
+    """``n`` distinct questions drawn with ``rng`` from the whole bank."""
+    bank = all_questions()
+    if not 1 <= n <= len(bank):
+        raise ValueError(f"n must be between 1 and {len(bank)}; got {n!r}")
+    return [bank[i] for i in rng.choice(len(bank), size=n, replace=False)]

@@ -1,0 +1,118 @@
+"""A small training loop shared by every chapter.
+
+You supply ``loss_and_grads(params, step) -> (loss, grads)``; ``fit`` applies the
+optimiser (with optional global-norm clipping), records the loss and the gradient
+norm, shows progress, and stops with a message naming the step when the loss
+becomes NaN or inf, instead of silently training a broken model.
+
+Progress: in a notebook, a progress-bar widget (its text form is fixed, so
+nbval sees the same output every run); elsewhere, a plain-text line every
+``log_every`` steps.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .optim import clip_by_global_norm, global_norm
+
+
+@dataclass
+class History:
+    """What ``fit`` recorded. ``diverged_at`` is the step whose loss was not finite, or None."""
+
+    losses: list = field(default_factory=list)
+    grad_norms: list = field(default_factory=list)
+    diverged_at: int = None
+    message: str = ""
+
+    @property
+    def diverged(self):
+        return self.diverged_at is not None
+
+
+def _in_notebook():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    shell = get_ipython()
+    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
+
+
+class _Progress:
+    def __init__(self, n_steps, mode, log_every, label):
+        self.n_steps, self.mode, self.log_every, self.label = n_steps, mode, log_every, label
+        self.bar = None
+        if mode == "widget":
+            import ipywidgets as widgets
+            from IPython.display import display
+
+            self.bar = widgets.IntProgress(value=0, min=0, max=n_steps, description=label)
+            display(self.bar)
+
+    def update(self, step, loss):
+        if self.mode == "widget":
+            self.bar.value = step + 1
+        elif self.mode == "text" and ((step + 1) % self.log_every == 0 or step + 1 == self.n_steps):
+            print(f"{self.label} step {step + 1}/{self.n_steps}  loss {loss:.4f}")
+
+
+def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto",
+        log_every=100, label="training", verbose=True):
+    """Run ``n_steps`` optimisation steps.
+
+    Parameters
+    ----------
+    loss_and_grads : callable (params, step) -> (loss: float, grads: dict like params)
+    params : dict of arrays, updated in place.
+    optimizer : an object with ``step(params, grads)`` (course_utils.optim.SGD/Adam).
+    n_steps : int
+    clip : float or None. If given, gradients are rescaled to global norm <= clip.
+    progress : "auto" (widget in a notebook, none elsewhere), "widget", "text" or "none".
+    verbose : print the divergence message when training stops early.
+
+    Returns
+    -------
+    History with one loss and one (pre-clipping) gradient norm per completed step.
+    """
+    if not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
+        raise ValueError(f"n_steps must be a positive integer; got {n_steps!r}")
+    if clip is not None and (not np.isfinite(clip) or clip <= 0):
+        raise ValueError(f"clip must be None or a positive number; got {clip!r}")
+    if progress == "auto":
+        progress = "widget" if _in_notebook() else "none"
+    if progress not in ("widget", "text", "none"):
+        raise ValueError(f"progress must be 'auto', 'widget', 'text' or 'none'; got {progress!r}")
+    bar = _Progress(n_steps, progress, log_every, label)
+    history = History()
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(n_steps):
+            loss, grads = loss_and_grads(params, step)
+            if not np.isfinite(loss):
+                history.diverged_at = step
+                history.message = (
+                    f"Training diverged at step {step}: the loss became {loss}. "
+                    "Try a smaller learning rate or gradient clipping."
+                )
+                break
+            if clip is not None:
+                grads, norm = clip_by_global_norm(grads, clip)
+            else:
+                norm = global_norm(grads)
+            optimizer.step(params, grads)
+            history.losses.append(float(loss))
+            history.grad_norms.append(norm)
+            bar.update(step, loss)
+    if history.diverged and verbose:
+        print(history.message)
+    return history
+
+
+def minibatches(n_examples, batch_size, rng):
+    """Yield index arrays covering 0..n_examples-1 in a random order (one epoch)."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    order = rng.permutation(n_examples)
+    for start in range(0, n_examples, batch_size):
+        yield order[start:start + batch_size]

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from course_utils.gradcheck import check_gradients, format_report, numerical_gradient, relative_error
+
+
+def test_numerical_gradient_of_a_quadratic_is_exact_enough(rng):
+    A = rng.normal(size=(3, 3))
+    x = rng.normal(size=3)
+    numeric = numerical_gradient(lambda: x @ A @ x, x)
+    assert relative_error(numeric, (A + A.T) @ x) < 1e-9
+
+
+def test_numerical_gradient_restores_the_array(rng):
+    x = rng.normal(size=(2, 3))
+    before = x.copy()
+    numerical_gradient(lambda: np.sum(x**3), x)
+    np.testing.assert_array_equal(x, before)
+
+
+def test_check_gradients_flags_a_wrong_gradient(rng):
+    W = rng.normal(size=(3, 2))
+    X = rng.normal(size=(4, 3))
+    loss = lambda: np.sum((X @ W) ** 2)  # noqa: E731
+    good = 2 * X.T @ (X @ W)
+    errors = check_gradients(loss, {"W": W}, {"W": good})
+    assert errors["W"] < 1e-8
+    bad = good.copy()
+    bad[1, 0] *= 1.01  # one entry 1% off
+    errors = check_gradients(loss, {"W": W}, {"W": bad})
+    assert errors["W"] > 1e-4
+    assert "MISMATCH in ['W']" in format_report(errors)
+
+
+def test_report_lists_every_key_with_verdict():
+    report = format_report({"W_xh": 2.5e-10, "b_h": 3e-11})
+    lines = report.splitlines()
+    assert lines[1].startswith("W_xh") and lines[1].endswith("yes")
+    assert "all 2 gradients agree" in lines[-1]
+
+
+def test_relative_error_of_zeros_is_zero():
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+
+
+def test_messages():
+    with pytest.raises(ValueError, match="x must be a float64 array.*got float32"):
+        numerical_gradient(lambda: 0.0, np.zeros(2, dtype=np.float32))
+    with pytest.raises(ValueError, match=r"a and b must have the same shape; got \(2,\) and \(3,\)"):
+        relative_error(np.zeros(2), np.zeros(3))
+    with pytest.raises(ValueError, match=r"grads\['W'\] must have shape \(2, 2\); got \(2,\)"):
+        check_gradients(lambda: 0.0, {"W": np.zeros((2, 2))}, {"W": np.zeros(2)})
+    with pytest.raises(ValueError, match=r"missing \['b'\]"):
+        check_gradients(lambda: 0.0, {"b": np.zeros(2)}, {})

@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from course_utils.optim import SGD
+from course_utils.training import fit, minibatches
+
+
+def quadratic_loss(params, step):
+    return float(np.sum(params["x"] ** 2)), {"x": 2 * params["x"]}
+
+
+def test_fit_records_losses_and_converges():
+    params = {"x": np.array([3.0, -4.0])}
+    history = fit(quadratic_loss, params, SGD(lr=0.1), 30, progress="none")
+    assert len(history.losses) == 30 and len(history.grad_norms) == 30
+    assert history.losses[0] == pytest.approx(25.0)
+    assert history.grad_norms[0] == pytest.approx(10.0)
+    assert history.losses[-1] < 1e-4 and not history.diverged
+
+
+def test_fit_stops_on_divergence_naming_the_step(capsys):
+    params = {"x": np.array([3.0, -4.0])}
+    history = fit(quadratic_loss, params, SGD(lr=100.0), 1000, progress="none")
+    assert history.diverged
+    assert len(history.losses) == history.diverged_at
+    assert f"diverged at step {history.diverged_at}" in history.message
+    assert history.message in capsys.readouterr().out
+
+
+def test_clipping_is_applied_before_the_step():
+    params = {"x": np.array([3.0, -4.0])}
+    fit(quadratic_loss, params, SGD(lr=1.0), 1, clip=1.0, progress="none")
+    # gradient (6, -8) has norm 10, clipped to norm 1: step (-0.6, 0.8)
+    np.testing.assert_allclose(params["x"], [2.4, -3.2])
+
+
+def test_text_progress(capsys):
+    fit(quadratic_loss, {"x": np.ones(2)}, SGD(lr=0.1), 4, progress="text", log_every=2)
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["training step 2/4  loss 1.2800", "training step 4/4  loss 0.5243"]
+
+
+def test_minibatches_cover_every_index_once():
+    batches = list(minibatches(10, 4, np.random.default_rng(0)))
+    assert [len(b) for b in batches] == [4, 4, 2]
+    assert sorted(np.concatenate(batches)) == list(range(10))
+
+
+def test_messages():
+    with pytest.raises(ValueError, match="n_steps must be a positive integer; got 0"):
+        fit(quadratic_loss, {"x": np.ones(2)}, SGD(), 0)
+    with pytest.raises(ValueError, match="progress must be .*got 'bar'"):
+        fit(quadratic_loss, {"x": np.ones(2)}, SGD(), 1, progress="bar")
