@@ -17,7 +17,7 @@ export PYTHONHASHSEED := 0
 
 PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help lab test test-unit test-notebooks test-slow execute bench html clean venv
+.PHONY: help lab test test-unit test-notebooks test-slow execute bench results clean venv
 
 help:
 	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
@@ -25,6 +25,7 @@ help:
 	@echo "make test-slow      re-check the results of the scripts in tools/ (minutes)"
 	@echo "make execute        re-run every notebook in place in a fresh kernel"
 	@echo "make bench          notebook execution times and widget latencies"
+	@echo "make results        re-run the deterministic training scripts tools/results_*.py"
 	@echo "make clean          remove .venv and caches"
 
 venv: $(STAMP)
@@ -56,6 +57,11 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Results that take minutes to train (lag sweeps, seq2seq weights) come from
+# deterministic scripts; `make test-slow` re-checks what they produced.
+results: $(STAMP)
+	@for script in tools/results_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache site build
