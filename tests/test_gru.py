@@ -1,0 +1,192 @@
+import numpy as np
+import pytest
+
+from course_utils.activations import sigmoid
+from course_utils.gradcheck import check_gradients
+from course_utils.gru import (gru_backward, gru_forward, gru_step_backward, gru_step_forward,
+                              init_gru_params)
+
+# Tiny sizes: relative_error is taken element by element, and the more entries a
+# gradient has, the likelier one of them is ~1e-5 by cancellation, where float64
+# round-off in the central difference alone is ~1e-7 of it.
+N, T, D, H = 2, 3, 2, 3
+FORMS = pytest.mark.parametrize("reset_after", [False, True], ids=["cho2014", "reset_after"])
+
+
+def make(rng, reset_after, dtype=np.float64):
+    params = init_gru_params(D, H, rng, dtype=dtype, reset_after=reset_after)
+    for key in params:
+        if key.startswith("b_"):  # non-zero biases, so a missing bias gradient would show
+            params[key] += (rng.normal(size=H) * 0.3).astype(dtype)
+    X = rng.normal(size=(N, T, D)).astype(dtype)
+    H0 = (rng.normal(size=(N, H)) * 0.5).astype(dtype)
+    return params, X, H0
+
+
+@FORMS
+@pytest.mark.parametrize("with_dstate_T", [False, True])
+def test_gru_bptt_matches_finite_differences(rng, reset_after, with_dstate_T):
+    params, X, H0 = make(rng, reset_after)
+    W_dH = rng.normal(size=(N, T, H))  # loss = Σ W_dH ⊙ H (+ Σ W_T ⊙ H_T)
+    W_T = rng.normal(size=(N, H)) if with_dstate_T else None
+
+    def loss():
+        Hs, H_T, _ = gru_forward(X, H0, params, reset_after=reset_after)
+        return np.sum(W_dH * Hs) + (np.sum(W_T * H_T) if W_T is not None else 0.0)
+
+    _, _, cache = gru_forward(X, H0, params, reset_after=reset_after)
+    dX, dH0, grads = gru_backward(W_dH, cache, W_T)
+    assert set(grads) == set(params)
+    errors = check_gradients(loss, {**params, "X": X, "H0": H0}, {**grads, "X": dX, "H0": dH0})
+    assert max(errors.values()) < 1e-7, errors
+
+
+@FORMS
+def test_step_backward_matches_finite_differences(rng, reset_after):
+    params, X, H0 = make(rng, reset_after)
+    X_t = X[:, 0].copy()
+    G = rng.normal(size=(N, H))
+
+    def loss():
+        return np.sum(G * gru_step_forward(X_t, H0, params, reset_after=reset_after)[0])
+
+    _, cache = gru_step_forward(X_t, H0, params, reset_after=reset_after)
+    dX_t, dH_prev, grads = gru_step_backward(G, cache, reset_after=reset_after)
+    errors = check_gradients(loss, {**params, "X_t": X_t, "H_prev": H0},
+                             {**grads, "X_t": dX_t, "H_prev": dH_prev})
+    assert max(errors.values()) < 1e-7, errors
+
+
+@FORMS
+def test_forward_equals_step_by_step_and_shares_parameters(rng, reset_after):
+    params, X, H0 = make(rng, reset_after)
+    Hs, H_T, _ = gru_forward(X, H0, params, reset_after=reset_after)
+    H_t = H0
+    for t in range(T):
+        H_t, _ = gru_step_forward(X[:, t], H_t, params, reset_after=reset_after)
+        np.testing.assert_allclose(Hs[:, t], H_t)
+    np.testing.assert_array_equal(H_T, Hs[:, -1])
+    # three blocks (r, z, candidate), each D·H + H·H + H, independent of T; b_hh adds H
+    assert sum(v.size for v in params.values()) == 3 * (D * H + H * H + H) + (H if reset_after else 0)
+
+
+def test_parameter_keys_are_the_design_names(rng):
+    assert list(init_gru_params(D, H, rng)) == ["W_xr", "W_hr", "b_r", "W_xz", "W_hz", "b_z", "W_xh", "W_hh", "b_h"]
+    assert list(init_gru_params(D, H, rng, reset_after=True))[-1] == "b_hh"
+
+
+def test_the_two_forms_differ_for_the_same_weights(rng):
+    after, X, H0 = make(rng, True)
+    after["b_hh"][:] = 0.0  # same numbers in every shared key; only where R_t is applied differs
+    before = {k: v for k, v in after.items() if k != "b_hh"}
+    H_before, _, _ = gru_forward(X, H0, before, reset_after=False)
+    H_after, _, _ = gru_forward(X, H0, after, reset_after=True)
+    assert np.max(np.abs(H_before - H_after)) > 1e-3
+
+
+@pytest.mark.parametrize("case", ["reset_gate_open", "diagonal_W_hh"])
+def test_the_two_forms_agree_when_the_reset_commutes_with_W_hh(rng, case):
+    # (R ⊙ H) W = R ⊙ (H W) holds when R = 1 everywhere or when W is diagonal.
+    after, X, H0 = make(rng, True)
+    after["b_hh"][:] = 0.0
+    if case == "reset_gate_open":
+        after["b_r"][:] = 40.0  # σ(40) rounds to exactly 1.0 in float64
+    else:
+        after["W_hh"] = np.diag(rng.normal(size=H))
+    before = {k: v for k, v in after.items() if k != "b_hh"}
+    np.testing.assert_allclose(gru_forward(X, H0, before)[0], gru_forward(X, H0, after, reset_after=True)[0],
+                               rtol=1e-12, atol=1e-12)
+
+
+@FORMS
+def test_update_gate_one_keeps_the_state_and_zero_replaces_it(rng, reset_after):
+    params, X, H0 = make(rng, reset_after)
+    params["b_z"][:] = 40.0  # Z_t = 1: H_t = H_{t-1} at every step
+    Hs, H_T, cache = gru_forward(X, H0, params, reset_after=reset_after)
+    np.testing.assert_array_equal(Hs, np.broadcast_to(H0[:, None], Hs.shape))
+    # and the gradient passes back unchanged along the state: dH0 = Σ_t dH_t
+    dH = rng.normal(size=Hs.shape)
+    _, dH0, _ = gru_backward(dH, cache)
+    np.testing.assert_allclose(dH0, dH.sum(axis=1), atol=1e-12)
+
+    params["b_z"][:] = -40.0  # Z_t = 0: H_t is the candidate alone
+    H1, _ = gru_step_forward(X[:, 0], H0, params, reset_after=reset_after)
+    p = params
+    R = sigmoid(X[:, 0] @ p["W_xr"] + H0 @ p["W_hr"] + p["b_r"])
+    if reset_after:
+        cand = np.tanh(X[:, 0] @ p["W_xh"] + p["b_h"] + R * (H0 @ p["W_hh"] + p["b_hh"]))
+    else:
+        cand = np.tanh(X[:, 0] @ p["W_xh"] + (R * H0) @ p["W_hh"] + p["b_h"])
+    np.testing.assert_allclose(H1, cand, atol=1e-15)
+
+
+def test_reset_after_matches_the_pytorch_layout(rng):
+    """PyTorch's nn.GRU documents r, z, n = σ, σ, tanh of stacked (3H, D) and (3H, H)
+    matrices in the order r, z, n, with separate input and hidden biases, and
+    h' = (1 - z) * n + z * h. Rebuild those stacked matrices from our dict."""
+    p, X, H0 = make(rng, True)
+    b_ir, b_iz = rng.normal(size=H), rng.normal(size=H)  # PyTorch splits b_r, b_z in two
+    weight_ih = np.concatenate([p["W_xr"], p["W_xz"], p["W_xh"]], axis=1).T  # (3H, D)
+    weight_hh = np.concatenate([p["W_hr"], p["W_hz"], p["W_hh"]], axis=1).T  # (3H, H)
+    bias_ih = np.concatenate([b_ir, b_iz, p["b_h"]])
+    bias_hh = np.concatenate([p["b_r"] - b_ir, p["b_z"] - b_iz, p["b_hh"]])
+    h = H0
+    for t in range(T):
+        gi = X[:, t] @ weight_ih.T + bias_ih
+        gh = h @ weight_hh.T + bias_hh  # one product of h for all three blocks
+        r = sigmoid(gi[:, :H] + gh[:, :H])
+        z = sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
+        n = np.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
+        h = (1 - z) * n + z * h
+    np.testing.assert_allclose(gru_forward(X, H0, p, reset_after=True)[1], h, rtol=1e-12, atol=1e-12)
+
+
+@FORMS
+def test_state0_none_means_zeros_and_dtype_is_kept(rng, reset_after):
+    params, X, _ = make(rng, reset_after, np.float32)
+    assert all(v.dtype == np.float32 for v in params.values())
+    Hs, H_T, cache = gru_forward(X, None, params, reset_after=reset_after)
+    Hz, _, _ = gru_forward(X, np.zeros((N, H), np.float32), params, reset_after=reset_after)
+    np.testing.assert_array_equal(Hs, Hz)
+    assert Hs.dtype == np.float32 and H_T.dtype == np.float32
+    dX, dH0, grads = gru_backward(np.ones_like(Hs), cache)
+    assert dX.dtype == np.float32 and dH0.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in grads.values())
+    H1, _ = gru_step_forward(X[:, 0], None, params, reset_after=reset_after)
+    assert H1.dtype == np.float32
+
+
+def test_messages(rng):
+    params, X, H0 = make(rng, False)
+    with pytest.raises(ValueError, match=r"X must have shape \(N, T, D=2\); got \(2, 3, 7\)"):
+        gru_forward(rng.normal(size=(2, 3, 7)), None, params)
+    with pytest.raises(ValueError, match=r"state0 must have shape \(N=2, H=3\); got \(1, 3\)"):
+        gru_forward(X, np.zeros((1, 3)), params)
+    with pytest.raises(ValueError, match="X must have the parameters' dtype float64 .*got float32"):
+        gru_forward(X.astype(np.float32), None, params)
+    with pytest.raises(ValueError, match="X must be a float32 or float64 array; got dtype int64"):
+        gru_forward(np.zeros((2, 3, 2), dtype=np.int64), None, params)
+    with pytest.raises(ValueError, match=r"params\['W_hz'\] must have shape \(3, 3\); got \(3, 2\)"):
+        gru_forward(X, None, {**params, "W_hz": np.zeros((3, 2))})
+    with pytest.raises(ValueError, match=r"missing \['b_z'\]"):
+        gru_forward(X, None, {k: v for k, v in params.items() if k != "b_z"})
+    with pytest.raises(ValueError, match=r"params has no key 'b_hh' but reset_after=True needs it"):
+        gru_forward(X, None, params, reset_after=True)
+    with pytest.raises(ValueError, match=r"params has the key 'b_hh' .* but reset_after=False"):
+        gru_forward(X, None, {**params, "b_hh": np.zeros(3)})
+    with pytest.raises(ValueError, match=r"reset_after must be True or False; got 'yes'"):
+        gru_forward(X, None, params, reset_after="yes")
+    with pytest.raises(ValueError, match=r"X_t must have shape \(N, D=2\); got \(2, 3, 2\)"):
+        gru_step_forward(X, None, params)
+    with pytest.raises(ValueError, match=r"state_prev must have shape \(N=2, H=3\); got \(2, 2\)"):
+        gru_step_forward(X[:, 0], np.zeros((2, 2)), params)
+    _, _, cache = gru_forward(X, H0, params)
+    with pytest.raises(ValueError, match=r"dH must have shape \(2, 3, 3\); got \(2, 3\)"):
+        gru_backward(np.zeros((2, 3)), cache)
+    with pytest.raises(ValueError, match=r"dstate_T must have shape \(2, 3\); got \(3,\)"):
+        gru_backward(np.zeros((2, 3, 3)), cache, np.zeros(3))
+    with pytest.raises(ValueError, match=r"reset_after must match the forward pass .*reset_after=False\); got True"):
+        gru_backward(np.zeros((2, 3, 3)), cache, reset_after=True)
+    _, step_cache = gru_step_forward(X[:, 0], H0, params)
+    with pytest.raises(ValueError, match=r"dH_t must have shape \(2, 3\); got \(2, 2\)"):
+        gru_step_backward(np.zeros((2, 2)), step_cache)
