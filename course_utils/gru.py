@@ -14,11 +14,16 @@ the recurrent product *after* it, which needs one extra bias b_hh (H,):
     G_t = H_{t-1} W_hh + b_hh
     H̃_t = tanh(X_t W_xh + b_h + R_t ⊙ G_t)
 
-In that form none of the three products of H_{t-1} waits for R_t, so a library
-computes them as one (N, H) x (H, 3H) product per step.
-
 Z_t = 1 keeps the state (H_t = H_{t-1}); Z_t = 0 replaces it by the candidate.
-The same parameters are used at every step, so their gradients are sums over t.
+The same parameters are used at every step, so there are 3(DH + H² + H) numbers
+(+ H for b_hh) whatever T is, and their gradients are sums over t.
+
+Speed (the same engineering as course_utils.lstm, so that timings compare the
+cells and not the code): the input products of all three blocks and all steps are
+one product X [W_xr | W_xz | W_xh]. Per step, the reset-after form needs ONE product
+of H_{t-1}, with [W_hr | W_hz | W_hh] (H, 3H), because nothing in it waits for R_t;
+the Cho form needs two in sequence, H_{t-1} [W_hr | W_hz], then (R_t ⊙ H_{t-1}) W_hh.
+That is why libraries prefer reset-after. The public parameters keep per-block names.
 """
 
 from typing import NamedTuple, Optional
@@ -26,57 +31,114 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from ._validate import check_float, check_params, check_shape
-from .activations import sigmoid
 from .initializers import orthogonal, xavier_uniform
+from .lstm import sigmoid_
 from .rnn import _check_dtype
 
-KEYS = ("W_xr", "W_hr", "b_r", "W_xz", "W_hz", "b_z", "W_xh", "W_hh", "b_h")
+BLOCKS = ("r", "z", "h")   # reset gate, update gate, candidate: the order of the fused column blocks
+KEYS = tuple(key for g in BLOCKS for key in (f"W_x{g}", f"W_h{g}", f"b_{g}"))  # W_xr, W_hr, b_r, ...
 KEYS_RESET_AFTER = KEYS + ("b_hh",)
 
 
-class GRUStepCache(NamedTuple):
-    X_t: np.ndarray        # (N, D)
-    H_prev: np.ndarray     # (N, H)
-    R_t: np.ndarray        # (N, H) reset gate
-    Z_t: np.ndarray        # (N, H) update gate
-    H_tilde: np.ndarray    # (N, H) candidate, the tanh output
-    RH_prev: Optional[np.ndarray]  # (N, H) R_t ⊙ H_{t-1}        (reset_after=False only)
-    G_t: Optional[np.ndarray]      # (N, H) H_{t-1} W_hh + b_hh  (reset_after=True only)
-    params: dict
-    reset_after: bool
-
-
-class GRUCache(NamedTuple):
-    steps: list            # one GRUStepCache per time step
-    D: int
-    reset_after: bool
-
-
 def param_shapes(D, H, reset_after=False):
+    """{'W_xr': (D, H), 'W_hr': (H, H), 'b_r': (H,), ... for r, z, h} (+ 'b_hh': (H,))."""
     shapes = {}
-    for gate in ("r", "z", "h"):
-        shapes.update({f"W_x{gate}": (D, H), f"W_h{gate}": (H, H), f"b_{gate}": (H,)})
+    for g in BLOCKS:
+        shapes.update({f"W_x{g}": (D, H), f"W_h{g}": (H, H), f"b_{g}": (H,)})
     if reset_after:
         shapes["b_hh"] = (H,)
     return shapes
 
 
 def init_gru_params(input_size, hidden_size, rng, dtype=np.float64, reset_after=False):
-    """Input weights W_x* (D, H) Xavier-uniform, recurrent weights W_h* (H, H) orthogonal, biases zeros.
+    """W_x* (D, H) Xavier-uniform, W_h* (H, H) orthogonal, biases zeros.
 
     Keys: W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h, plus b_hh (H,) when reset_after=True.
     """
     _check_reset_after(reset_after)
     params = {}
-    for key, shape in param_shapes(input_size, hidden_size, reset_after).items():
-        if key.startswith("W_x"):
-            params[key] = xavier_uniform(input_size, hidden_size, rng, dtype)
-        elif key.startswith("W_h"):
-            params[key] = orthogonal(hidden_size, rng, dtype=dtype)
-        else:
-            params[key] = np.zeros(shape, dtype=dtype)
+    for g in BLOCKS:
+        params[f"W_x{g}"] = xavier_uniform(input_size, hidden_size, rng, dtype)
+        params[f"W_h{g}"] = orthogonal(hidden_size, rng, dtype=dtype)
+        params[f"b_{g}"] = np.zeros(hidden_size, dtype=dtype)
+    if reset_after:
+        params["b_hh"] = np.zeros(hidden_size, dtype=dtype)
     return params
 
+
+class Fused(NamedTuple):
+    W_x: np.ndarray              # (D, 3H) [W_xr | W_xz | W_xh]
+    b: np.ndarray                # (3H,)   [b_r | b_z | b_h]
+    W_h: np.ndarray              # (H, 3H) [W_hr | W_hz | W_hh] (reset-after) or (H, 2H) [W_hr | W_hz] (Cho)
+    W_hh: np.ndarray             # (H, H)
+    b_hh: Optional[np.ndarray]   # (H,) or None
+
+
+def fuse(params, reset_after):
+    W_x = np.concatenate([params[f"W_x{g}"] for g in BLOCKS], axis=1)
+    b = np.concatenate([params[f"b_{g}"] for g in BLOCKS])
+    recurrent = BLOCKS if reset_after else BLOCKS[:2]
+    W_h = np.concatenate([params[f"W_h{g}"] for g in recurrent], axis=1)
+    return Fused(W_x, b, W_h, params["W_hh"], params.get("b_hh"))
+
+
+# --- the recurrence shared by the step and the sequence functions -----------
+
+def _step(XWb_t, H_prev, f, gates_t):
+    """One step given the input's share XWb_t = X_t W_x + b (N, 3H).
+
+    Writes [R_t | Z_t | H̃_t] into gates_t (N, 3H). Returns (H_t, M_t) where M_t is
+    what the candidate's recurrent product needs again in the backward pass:
+    R_t ⊙ H_{t-1} (Cho form) or G_t = H_{t-1} W_hh + b_hh (reset-after form).
+    """
+    H = H_prev.shape[1]
+    reset_after = f.b_hh is not None
+    HW = H_prev @ f.W_h                            # one product for every block that does not wait for R_t
+    np.add(XWb_t[:, :2 * H], HW[:, :2 * H], out=gates_t[:, :2 * H])
+    sigmoid_(gates_t[:, :2 * H])                   # R_t, Z_t = σ(...)
+    R_t, Z_t, H_tilde = gates_t[:, :H], gates_t[:, H:2 * H], gates_t[:, 2 * H:]
+    if reset_after:
+        M_t = HW[:, 2 * H:] + f.b_hh               # G_t = H_{t-1} W_hh + b_hh
+        A_h = XWb_t[:, 2 * H:] + R_t * M_t
+    else:
+        M_t = R_t * H_prev                         # R_t ⊙ H_{t-1}, then its own product
+        A_h = XWb_t[:, 2 * H:] + M_t @ f.W_hh
+    np.tanh(A_h, out=H_tilde)
+    H_t = Z_t * H_prev + (1 - Z_t) * H_tilde
+    return H_t, M_t
+
+
+def _step_backward(dH_t, H_prev, gates_t, M_t, f, dA_t):
+    """One step of BPTT, one local derivative per line.
+
+    dH_t (N, H) is the total gradient reaching H_t. Writes the pre-activation
+    gradients [dA_r | dA_z | dA_h] into dA_t (N, 3H). Returns (dH_prev, dN_t), where
+    dN_t is the gradient at the candidate's recurrent product: dA_h (Cho form, the
+    product is M_t W_hh) or dG_t (reset-after, the product is H_{t-1} W_hh).
+    """
+    H = dH_t.shape[1]
+    R_t, Z_t, H_tilde = gates_t[:, :H], gates_t[:, H:2 * H], gates_t[:, 2 * H:]
+    dA_r, dA_z, dA_h = dA_t[:, :H], dA_t[:, H:2 * H], dA_t[:, 2 * H:]
+    np.multiply(dH_t, H_prev - H_tilde, out=dA_z)      # dZ_t, from H_t = Z_t ⊙ H_{t-1} + (1 - Z_t) ⊙ H̃_t
+    dH_prev = dH_t * Z_t                               # the direct path: a gated copy of H_{t-1}
+    dH_tilde = dH_t * (1 - Z_t)
+    np.multiply(dH_tilde, 1 - H_tilde**2, out=dA_h)    # through tanh
+    if f.b_hh is not None:
+        dN_t = dA_h * R_t                              # dG_t
+        np.multiply(dA_h, M_t, out=dA_r)               # dR_t = dA_h ⊙ G_t
+        dH_prev += dN_t @ f.W_hh.T
+    else:
+        dN_t = dA_h
+        dRH_prev = dA_h @ f.W_hh.T                     # gradient at R_t ⊙ H_{t-1}
+        np.multiply(dRH_prev, H_prev, out=dA_r)        # dR_t
+        dH_prev += dRH_prev * R_t
+    S = gates_t[:, :2 * H]
+    dA_t[:, :2 * H] *= S * (1 - S)                     # through σ, for R_t and Z_t
+    dH_prev += dA_t[:, :2 * H] @ f.W_h[:, :2 * H].T    # through W_hr and W_hz
+    return dH_prev, dN_t
+
+
+# --- validation ---------------------------------------------------------------
 
 def _check_reset_after(reset_after):
     if not isinstance(reset_after, (bool, np.bool_)):
@@ -86,8 +148,8 @@ def _check_reset_after(reset_after):
 def _check_params(params, reset_after):
     _check_reset_after(reset_after)
     if not isinstance(params, dict) or "W_xh" not in params:
-        raise ValueError(f"params must be a dict with keys {list(KEYS_RESET_AFTER if reset_after else KEYS)}; "
-                         f"got {sorted(params) if isinstance(params, dict) else type(params).__name__}")
+        got = sorted(params) if isinstance(params, dict) else type(params).__name__
+        raise ValueError(f"params must be a dict with keys {list(KEYS_RESET_AFTER if reset_after else KEYS)}; got {got}")
     if "b_hh" in params and not reset_after:
         raise ValueError("params has the key 'b_hh' of the reset-after form but reset_after=False; "
                          "pass reset_after=True, or create the params with reset_after=False")
@@ -96,52 +158,26 @@ def _check_params(params, reset_after):
                          "create the params with init_gru_params(..., reset_after=True)")
     sizes = check_shape("params['W_xh']", params["W_xh"], "DH")
     check_params(params, param_shapes(sizes["D"], sizes["H"], reset_after))
+    dtypes = {params[k].dtype for k in params}
+    if len(dtypes) > 1:
+        raise ValueError(f"params must all have one dtype; got {sorted(map(str, dtypes))}")
     return sizes["D"], sizes["H"]
 
 
-def _step(X_t, H_prev, p, reset_after):
-    R_t = sigmoid(X_t @ p["W_xr"] + H_prev @ p["W_hr"] + p["b_r"])
-    Z_t = sigmoid(X_t @ p["W_xz"] + H_prev @ p["W_hz"] + p["b_z"])
-    if reset_after:
-        RH_prev = None
-        G_t = H_prev @ p["W_hh"] + p["b_hh"]
-        H_tilde = np.tanh(X_t @ p["W_xh"] + p["b_h"] + R_t * G_t)
-    else:
-        RH_prev = R_t * H_prev
-        G_t = None
-        H_tilde = np.tanh(X_t @ p["W_xh"] + RH_prev @ p["W_hh"] + p["b_h"])
-    H_t = Z_t * H_prev + (1 - Z_t) * H_tilde
-    return H_t, GRUStepCache(X_t, H_prev, R_t, Z_t, H_tilde, RH_prev, G_t, p, reset_after)
+def _check_input(name, X, params, spec, D):
+    check_float(name, X)
+    sizes = check_shape(name, X, spec, {"D": D})
+    _check_dtype(name, X, params)
+    return sizes
 
 
-def _step_backward(dH_t, c):
-    """One step of BPTT, one local derivative per line. dH_t is the total gradient reaching H_t."""
-    p = c.params
-    dZ_t = dH_t * (c.H_prev - c.H_tilde)
-    dH_tilde = dH_t * (1 - c.Z_t)
-    dH_prev = dH_t * c.Z_t                       # the direct path: gated copy of H_{t-1}
-    dA_h = dH_tilde * (1 - c.H_tilde**2)         # through tanh
-    grads = {"W_xh": c.X_t.T @ dA_h, "b_h": dA_h.sum(axis=0)}
-    if c.reset_after:
-        dG_t = dA_h * c.R_t
-        dR_t = dA_h * c.G_t
-        grads["W_hh"] = c.H_prev.T @ dG_t
-        grads["b_hh"] = dG_t.sum(axis=0)
-        dH_prev = dH_prev + dG_t @ p["W_hh"].T
-    else:
-        dRH_prev = dA_h @ p["W_hh"].T
-        dR_t = dRH_prev * c.H_prev
-        grads["W_hh"] = c.RH_prev.T @ dA_h
-        dH_prev = dH_prev + dRH_prev * c.R_t
-    dA_z = dZ_t * c.Z_t * (1 - c.Z_t)            # through σ
-    dA_r = dR_t * c.R_t * (1 - c.R_t)
-    for gate, dA in (("r", dA_r), ("z", dA_z)):
-        grads[f"W_x{gate}"] = c.X_t.T @ dA
-        grads[f"W_h{gate}"] = c.H_prev.T @ dA
-        grads[f"b_{gate}"] = dA.sum(axis=0)
-        dH_prev = dH_prev + dA @ p[f"W_h{gate}"].T
-    dX_t = dA_h @ p["W_xh"].T + dA_r @ p["W_xr"].T + dA_z @ p["W_xz"].T
-    return dX_t, dH_prev, {k: grads[k] for k in p}
+def _check_state(name, H0, N, H, params):
+    if H0 is None:
+        return np.zeros((N, H), dtype=params["W_hh"].dtype)
+    check_float(name, H0)
+    check_shape(name, H0, "NH", {"N": N, "H": H})
+    _check_dtype(name, H0, params)
+    return H0
 
 
 def _check_cache_form(cache, reset_after):
@@ -152,60 +188,45 @@ def _check_cache_form(cache, reset_after):
                              f"(reset_after={cache.reset_after}); got {reset_after}")
 
 
-def _check_input(name, X, params, spec, sizes):
-    check_float(name, X)
-    sizes = check_shape(name, X, spec, sizes)
-    _check_dtype(name, X, params)
-    return sizes
+# --- a whole sequence ---------------------------------------------------------
+
+class GRUCache(NamedTuple):
+    X: np.ndarray        # (T, N, D) time-major copy of the input
+    H: np.ndarray        # (T + 1, N, H): H_0 .. H_T (H[t] is H_{t-1} of step t, counting from 0)
+    gates: np.ndarray    # (T, N, 3H) [R | Z | H̃] at every step
+    M: np.ndarray        # (T, N, H) R_t ⊙ H_{t-1} (Cho form) or G_t = H_{t-1} W_hh + b_hh (reset-after)
+    fused: Fused
+    params: dict
+    reset_after: bool
 
 
-def _check_state(name, H0, N, H, X, params):
-    if H0 is None:
-        return np.zeros((N, H), dtype=X.dtype)
-    check_shape(name, H0, "NH", {"N": N, "H": H})
-    _check_dtype(name, H0, params)
-    return H0
-
-
-def gru_step_forward(X_t, state_prev, params, reset_after=False):
-    """One GRU step (equations in the module docstring).
-
-    X_t (N, D); state_prev = H_prev (N, H) or None (zeros); params with the keys
-    of init_gru_params for the same reset_after. Returns (H_t (N, H), cache).
-    """
-    D, H = _check_params(params, reset_after)
-    sizes = _check_input("X_t", X_t, params, "ND", {"D": D})
-    H_prev = _check_state("state_prev", state_prev, sizes["N"], H, X_t, params)
-    return _step(X_t, H_prev, params, bool(reset_after))
-
-
-def gru_step_backward(dH_t, cache, reset_after=None):
-    """Backward of one step. dH_t (N, H) -> (dX_t (N, D), dH_prev (N, H), grads with the keys of params).
-
-    reset_after: None uses the form recorded in the cache; True/False must agree with it.
-    """
-    _check_cache_form(cache, reset_after)
-    check_shape("dH_t", dH_t, cache.H_prev.shape)
-    return _step_backward(dH_t, cache)
+def _forward(X, H0, params, reset_after):
+    N, T, D = X.shape
+    H_size = H0.shape[1]
+    f = fuse(params, reset_after)
+    X_tm = np.ascontiguousarray(X.transpose(1, 0, 2))                          # (T, N, D)
+    XWb = (X_tm.reshape(T * N, D) @ f.W_x + f.b).reshape(T, N, 3 * H_size)   # all steps' input share at once
+    Hs = np.empty((T + 1, N, H_size), dtype=X.dtype)
+    gates = np.empty((T, N, 3 * H_size), dtype=X.dtype)
+    M = np.empty((T, N, H_size), dtype=X.dtype)
+    Hs[0] = H0
+    for t in range(T):
+        Hs[t + 1], M[t] = _step(XWb[t], Hs[t], f, gates[t])
+    H_out = np.ascontiguousarray(Hs[1:].transpose(1, 0, 2))   # a copy: editing it cannot corrupt the cache
+    return H_out, Hs[T].copy(), GRUCache(X_tm, Hs, gates, M, f, params, reset_after)
 
 
 def gru_forward(X, state0, params, reset_after=False):
-    """Run the GRU over a sequence.
+    """Run the GRU over a sequence (equations in the module docstring).
 
-    X (N, T, D); state0 = H0 (N, H) or None for zeros.
+    X (N, T, D); state0 = H0 (N, H) or None for zeros; params with the keys of
+    init_gru_params for the same reset_after.
     Returns (H (N, T, H) every hidden state, H_T (N, H) the last one, cache).
     """
     D, H_size = _check_params(params, reset_after)
-    sizes = _check_input("X", X, params, "NTD", {"D": D})
-    N, T = sizes["N"], sizes["T"]
-    H_t = _check_state("state0", state0, N, H_size, X, params)
-    H = np.empty((N, T, H_size), dtype=X.dtype)
-    steps = []
-    for t in range(T):
-        H_t, step_cache = _step(X[:, t], H_t, params, bool(reset_after))
-        H[:, t] = H_t
-        steps.append(step_cache)
-    return H, H_t, GRUCache(steps, D, bool(reset_after))
+    sizes = _check_input("X", X, params, "NTD", D)
+    H0 = _check_state("state0", state0, sizes["N"], H_size, params)
+    return _forward(X, H0, params, bool(reset_after))
 
 
 def gru_backward(dH, cache, dstate_T=None, reset_after=None):
@@ -218,16 +239,73 @@ def gru_backward(dH, cache, dstate_T=None, reset_after=None):
     Returns (dX (N, T, D), dH0 (N, H), grads with the keys of params).
     """
     _check_cache_form(cache, reset_after)
-    T = len(cache.steps)
-    N, H_size = cache.steps[0].H_prev.shape
+    T, N, D = cache.X.shape
+    H_size = cache.H.shape[2]
+    dtype = cache.H.dtype
+    check_float("dH", dH)
     check_shape("dH", dH, (N, T, H_size))
-    dtype = cache.steps[0].H_prev.dtype
+    _check_dtype("dH", dH, cache.params)
     dnext = np.zeros((N, H_size), dtype=dtype) if dstate_T is None else dstate_T
     check_shape("dstate_T", dnext, (N, H_size))
-    dX = np.empty((N, T, cache.D), dtype=dtype)
-    grads = {k: np.zeros_like(v) for k, v in cache.steps[0].params.items()}
+    dA = np.empty((T, N, 3 * H_size), dtype=dtype)
+    dN = np.empty((T, N, H_size), dtype=dtype)
     for t in reversed(range(T)):
-        dX[:, t], dnext, step_grads = _step_backward(dH[:, t] + dnext, cache.steps[t])
-        for k in grads:
-            grads[k] += step_grads[k]
-    return dX, dnext, grads
+        dnext, dN[t] = _step_backward(dH[:, t] + dnext, cache.H[t], cache.gates[t], cache.M[t], cache.fused, dA[t])
+    # the weights are shared, so their gradients are sums over t: one product each
+    dA2 = dA.reshape(T * N, 3 * H_size)
+    dN2 = dN.reshape(T * N, H_size)
+    H_prev2 = cache.H[:-1].reshape(T * N, H_size)
+    dW_x = cache.X.reshape(T * N, D).T @ dA2
+    dW_rz = H_prev2.T @ dA2[:, :2 * H_size]
+    grads = {}
+    for k, g in enumerate(BLOCKS):
+        block = slice(k * H_size, (k + 1) * H_size)
+        grads.update({f"W_x{g}": dW_x[:, block], f"b_{g}": dA2[:, block].sum(axis=0)})
+        if g != "h":
+            grads[f"W_h{g}"] = dW_rz[:, block]
+    if cache.reset_after:
+        grads["W_hh"] = H_prev2.T @ dN2                 # G_t = H_{t-1} W_hh + b_hh
+        grads["b_hh"] = dN2.sum(axis=0)
+    else:
+        grads["W_hh"] = cache.M.reshape(T * N, H_size).T @ dN2   # the product (R_t ⊙ H_{t-1}) W_hh
+    dX = (dA2 @ cache.fused.W_x.T).reshape(T, N, D).transpose(1, 0, 2)
+    return np.ascontiguousarray(dX), dnext, {k: grads[k] for k in cache.params}
+
+
+# --- one step: a sequence of length 1 ------------------------------------------
+
+def gru_step_forward(X_t, state_prev, params, reset_after=False):
+    """One GRU step (equations in the module docstring).
+
+    X_t (N, D); state_prev = H_prev (N, H) or None (zeros).
+    Returns (H_t (N, H), cache), the cache of a length-1 sequence.
+    """
+    D, H = _check_params(params, reset_after)
+    sizes = _check_input("X_t", X_t, params, "ND", D)
+    H_prev = _check_state("state_prev", state_prev, sizes["N"], H, params)
+    H_seq, H_t, cache = _forward(X_t[:, None], H_prev, params, bool(reset_after))
+    return H_t, cache
+
+
+def gru_step_backward(dH_t, cache, reset_after=None):
+    """Backward of one step. dH_t (N, H) -> (dX_t (N, D), dH_prev (N, H), grads with the keys of params).
+
+    reset_after: None uses the form recorded in the cache; True/False must agree with it.
+    """
+    if cache.X.shape[0] != 1:
+        raise ValueError(f"cache must come from gru_step_forward (one step); got a cache of {cache.X.shape[0]} steps")
+    check_shape("dH_t", dH_t, cache.H.shape[1:])
+    dX, dH_prev, grads = gru_backward(dH_t[:, None], cache, reset_after=reset_after)
+    return dX[:, 0], dH_prev, grads
+
+
+def gate_values(cache):
+    """The gates and states a forward pass computed, batch first, for plotting.
+
+    Returns a dict with "R", "Z", "H~" (candidate) and "H", each (N, T, H).
+    """
+    H = cache.H.shape[2]
+    out = {name: cache.gates[:, :, k * H:(k + 1) * H].transpose(1, 0, 2).copy()
+           for k, name in enumerate(("R", "Z", "H~"))}
+    out["H"] = cache.H[1:].transpose(1, 0, 2).copy()
+    return out

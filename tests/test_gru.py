@@ -3,7 +3,7 @@ import pytest
 
 from course_utils.activations import sigmoid
 from course_utils.gradcheck import check_gradients
-from course_utils.gru import (gru_backward, gru_forward, gru_step_backward, gru_step_forward,
+from course_utils.gru import (gate_values, gru_backward, gru_forward, gru_step_backward, gru_step_forward,
                               init_gru_params)
 
 # Tiny sizes: relative_error is taken element by element, and the more entries a
@@ -120,6 +120,18 @@ def test_update_gate_one_keeps_the_state_and_zero_replaces_it(rng, reset_after):
     np.testing.assert_allclose(H1, cand, atol=1e-15)
 
 
+@FORMS
+def test_gate_values_satisfy_the_equations(rng, reset_after):
+    p, X, H0 = make(rng, reset_after)
+    Hs, _, cache = gru_forward(X, H0, p, reset_after=reset_after)
+    g = gate_values(cache)
+    H_prev = np.concatenate([H0[:, None], Hs[:, :-1]], axis=1)
+    np.testing.assert_allclose(g["R"], sigmoid(X @ p["W_xr"] + H_prev @ p["W_hr"] + p["b_r"]), rtol=1e-12)
+    np.testing.assert_allclose(g["Z"], sigmoid(X @ p["W_xz"] + H_prev @ p["W_hz"] + p["b_z"]), rtol=1e-12)
+    np.testing.assert_allclose(g["H"], g["Z"] * H_prev + (1 - g["Z"]) * g["H~"], rtol=1e-12)
+    np.testing.assert_array_equal(g["H"], Hs)
+
+
 def test_reset_after_matches_the_pytorch_layout(rng):
     """PyTorch's nn.GRU documents r, z, n = σ, σ, tanh of stacked (3H, D) and (3H, H)
     matrices in the order r, z, n, with separate input and hidden biases, and
@@ -183,6 +195,10 @@ def test_messages(rng):
     _, _, cache = gru_forward(X, H0, params)
     with pytest.raises(ValueError, match=r"dH must have shape \(2, 3, 3\); got \(2, 3\)"):
         gru_backward(np.zeros((2, 3)), cache)
+    with pytest.raises(ValueError, match="dH must have the parameters' dtype float64 .*got float32"):
+        gru_backward(np.zeros((2, 3, 3), np.float32), cache)
+    with pytest.raises(ValueError, match=r"cache must come from gru_step_forward \(one step\); got a cache of 3 steps"):
+        gru_step_backward(np.zeros((2, 3)), cache)
     with pytest.raises(ValueError, match=r"dstate_T must have shape \(2, 3\); got \(3,\)"):
         gru_backward(np.zeros((2, 3, 3)), cache, np.zeros(3))
     with pytest.raises(ValueError, match=r"reset_after must match the forward pass .*reset_after=False\); got True"):
