@@ -32,7 +32,6 @@ import numpy as np
 
 from ._validate import check_float, check_params, check_shape
 from .initializers import orthogonal, xavier_uniform
-from .lstm import sigmoid_
 from .rnn import _check_dtype
 
 BLOCKS = ("r", "z", "h")   # reset gate, update gate, candidate: the order of the fused column blocks
@@ -84,6 +83,16 @@ def fuse(params, reset_after):
 
 # --- the recurrence shared by the step and the sequence functions -----------
 
+def _sigmoid_(A):
+    """σ(A) in place, as (1 + tanh(A/2)) / 2: the same function as activations.sigmoid,
+    stable for any A (tanh never overflows) and a few times faster (no np.where, no exp)."""
+    A *= 0.5
+    np.tanh(A, out=A)
+    A += 1
+    A *= 0.5
+    return A
+
+
 def _step(XWb_t, H_prev, f, gates_t):
     """One step given the input's share XWb_t = X_t W_x + b (N, 3H).
 
@@ -95,7 +104,7 @@ def _step(XWb_t, H_prev, f, gates_t):
     reset_after = f.b_hh is not None
     HW = H_prev @ f.W_h                            # one product for every block that does not wait for R_t
     np.add(XWb_t[:, :2 * H], HW[:, :2 * H], out=gates_t[:, :2 * H])
-    sigmoid_(gates_t[:, :2 * H])                   # R_t, Z_t = σ(...)
+    _sigmoid_(gates_t[:, :2 * H])                   # R_t, Z_t = σ(...)
     R_t, Z_t, H_tilde = gates_t[:, :H], gates_t[:, H:2 * H], gates_t[:, 2 * H:]
     if reset_after:
         M_t = HW[:, 2 * H:] + f.b_hh               # G_t = H_{t-1} W_hh + b_hh
