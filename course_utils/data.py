@@ -17,13 +17,13 @@ def _check(n_per_class, noise, rng):
         raise ValueError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
 
 
-def spirals(n_per_class, rng, n_classes=3, noise=0.2):
+def spirals(n_per_class, rng, n_classes=3, noise=0.25):
     """Interleaved spiral arms, one per class: no straight line separates them."""
     _check(n_per_class, noise, rng)
     check_positive_int("n_classes", n_classes)
     r = np.tile(np.linspace(0.05, 1.0, n_per_class), n_classes)
     k = np.repeat(np.arange(n_classes), n_per_class)
-    theta = 4.0 * r + 2 * np.pi * k / n_classes + rng.normal(0, noise, r.size)
+    theta = 5.0 * r + 2 * np.pi * k / n_classes + rng.normal(0, noise, r.size)
     X = np.stack([r * np.sin(theta), r * np.cos(theta)], axis=1)
     return X, k.astype(np.int64)
 

@@ -33,6 +33,11 @@ def softmax_cross_entropy(Z, y):
     sizes = check_shape("Z", Z, "NV")
     check_shape("y", y, "N", sizes)
     _check_labels("y", y, sizes["V"])
+    return _softmax_cross_entropy(Z, y)
+
+
+def _softmax_cross_entropy(Z, y):
+    """softmax_cross_entropy without the checks, for training loops that checked once."""
     N = Z.shape[0]
     logp = log_softmax(Z)
     loss = -logp[np.arange(N), y].mean()

@@ -82,11 +82,17 @@ def mlp_forward(X, params, activation="tanh"):
     """Logits Z (N, V) for a batch X (N, D); returns (Z, caches) for mlp_backward."""
     L = n_layers(params)
     check_float("X", X)
-    check_shape("X", X, "ND", {"D": params["W1"].shape[0]})
+    sizes = check_shape("X", X, "ND", {"D": params["W1"].shape[0]})
+    for layer in range(1, L + 1):  # validate once, then run the layers unchecked
+        W, b = params[f"W{layer}"], params[f"b{layer}"]
+        check_float(f"params['W{layer}']", W)
+        sizes = {"D": check_shape(f"params['W{layer}']", W, "DH", {"D": sizes["D"]})["H"]}
+        check_shape(f"params['b{layer}']", b, (sizes["D"],))
     caches = []
     H = X
     for layer in range(1, L + 1):
-        A, affine_cache = affine_forward(H, params[f"W{layer}"], params[f"b{layer}"])
+        W = params[f"W{layer}"]
+        A, affine_cache = H @ W + params[f"b{layer}"], AffineCache(H, W)
         if layer < L:
             H, act_cache = activation_forward(A, activation)
         else:
@@ -104,7 +110,8 @@ def mlp_backward(dZ, caches):
         affine_cache, act_cache = caches[layer - 1]
         if act_cache is not None:
             dA = activation_backward(dA, act_cache)
-        dH, grads[f"W{layer}"], grads[f"b{layer}"] = affine_backward(dA, affine_cache)
+        dH = dA @ affine_cache.W.T
+        grads[f"W{layer}"], grads[f"b{layer}"] = affine_cache.X.T @ dA, dA.sum(axis=0)
         dA = dH
     return dA, grads
 

@@ -6,6 +6,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
+# A fixed title height: matplotlib otherwise measures every tick label to place
+# each title, which costs a third of a widget figure's drawing time.
+plt.rcParams["axes.titley"] = 1.01
+
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
@@ -24,14 +28,17 @@ def loss_curve(histories, title="Training loss", ylabel="cross-entropy loss (nat
         ax.set_yscale("log")
     if len(histories) > 1:
         ax.legend()
+    ax.locator_params(nbins=4)
     ax.grid(alpha=0.3)
     return fig
 
 
-def decision_boundary(predict, X, y, title="Decision regions", resolution=150, ax=None):
+def decision_boundary(predict, X, y, title="Decision regions", resolution=150, ax=None, ticks=True):
     """Colour the plane by ``predict(points) -> class index`` and overlay the data.
 
     ``X`` (N, 2) points, ``y`` (N,) labels. ``predict`` takes an (M, 2) array.
+    ``ticks=False`` drops the tick labels (the coordinates of a toy dataset carry
+    no meaning, and each label costs drawing time in a widget).
     """
     fig, ax = _fig_ax(ax, (4.5, 4.5))
     pad = 0.2
@@ -41,13 +48,19 @@ def decision_boundary(predict, X, y, title="Decision regions", resolution=150, a
     n_classes = int(max(y.max() + 1, 2))
     cmap = ListedColormap(PALETTE[:n_classes])
     regions = predict(grid).reshape(gx.shape)
-    ax.contourf(gx, gy, regions, levels=np.arange(n_classes + 1) - 0.5, cmap=cmap, alpha=0.25)
+    # an image is much faster to draw than filled contours, which keeps widgets responsive
+    ax.imshow(regions, origin="lower", extent=(x0, x1, y0, y1), cmap=cmap, alpha=0.25,
+              vmin=-0.5, vmax=n_classes - 0.5, interpolation="nearest", aspect="auto")
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, s=12, edgecolors="white", linewidths=0.4,
                vmin=-0.5, vmax=n_classes - 0.5)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
+    if ticks:
+        ax.locator_params(nbins=4)
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
     ax.set_title(title)
-    ax.set_aspect("equal")
     return fig
 
 

@@ -59,7 +59,7 @@ class _Progress:
 
 
 def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto",
-        log_every=100, label="training", verbose=True):
+        log_every=100, label="training", verbose=True, max_loss=None):
     """Run ``n_steps`` optimisation steps.
 
     Parameters
@@ -71,6 +71,8 @@ def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto
     clip : float or None. If given, gradients are rescaled to global norm <= clip.
     progress : "auto" (widget in a notebook, none elsewhere), "widget", "text" or "none".
     verbose : print the divergence message when training stops early.
+    max_loss : float or None. A loss above it also counts as divergence (a loss that
+        shot up far above its starting value will not come back with that learning rate).
 
     Returns
     -------
@@ -89,10 +91,11 @@ def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(n_steps):
             loss, grads = loss_and_grads(params, step)
-            if not np.isfinite(loss):
+            if not np.isfinite(loss) or (max_loss is not None and loss > max_loss):
                 history.diverged_at = step
+                what = f"became {loss}" if not np.isfinite(loss) else f"reached {loss:.3g} > {max_loss:.3g}"
                 history.message = (
-                    f"Training diverged at step {step}: the loss became {loss}. "
+                    f"Training diverged at step {step}: the loss {what}. "
                     "Try a smaller learning rate or gradient clipping."
                 )
                 break

@@ -27,6 +27,14 @@ def test_fit_stops_on_divergence_naming_the_step(capsys):
     assert history.message in capsys.readouterr().out
 
 
+def test_max_loss_counts_as_divergence():
+    params = {"x": np.array([3.0, -4.0])}
+    # lr 1.5 makes x flip sign and double every step: loss 25, 100, 400, ...
+    history = fit(quadratic_loss, params, SGD(lr=1.5), 50, progress="none", max_loss=300.0, verbose=False)
+    assert history.diverged_at == 2 and history.losses == [25.0, 100.0]
+    assert history.message.startswith("Training diverged at step 2: the loss reached 400 > 300.")
+
+
 def test_clipping_is_applied_before_the_step():
     params = {"x": np.array([3.0, -4.0])}
     fit(quadratic_loss, params, SGD(lr=1.0), 1, clip=1.0, progress="none")

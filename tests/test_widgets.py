@@ -95,3 +95,16 @@ def test_quiz_bank_is_consistent():
     assert len({q.qid for q in picked}) == 3
     with pytest.raises(ValueError, match="chapter must be a chapter with questions; got 99"):
         quizbank.for_chapter(99)
+
+
+def test_show_prints_the_text_and_closes_the_figure(capsys):
+    from course_utils.widgets import show
+    show(square(3))
+    assert capsys.readouterr().out.endswith("x² = 9\n")  # outside a notebook display() prints a repr first
+    assert not plt.get_fignums()
+
+
+def test_to_png_returns_png_bytes():
+    from course_utils.widgets import to_png
+    data = to_png(square(2).fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
