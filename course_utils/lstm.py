@@ -20,6 +20,7 @@ weight gradients are done for all steps at once; only H_{t-1} W_h and its
 backward are sequential. The public parameters keep the per-gate names.
 """
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -82,58 +83,87 @@ def unfuse(dW_x, dW_h, db):
     return grads
 
 
-def sigmoid_(Z):
-    """σ(Z) = (1 + tanh(Z/2)) / 2, in place. The same function as activations.sigmoid,
-    stable for any Z (tanh never overflows) and about three times faster, which
-    matters here: it runs on 3 of the 4 gate blocks at every step."""
-    Z *= 0.5
-    np.tanh(Z, out=Z)
-    Z += 1
-    Z *= 0.5
-    return Z
+@functools.lru_cache(maxsize=32)
+def _gate_scale(H, dtype):
+    """(scale, shift), each (4H,): 1/2 and 1/2 on the I, F, O blocks, 1 and 0 on C̃."""
+    scale = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(dtype)
+    shift = np.r_[np.full(3 * H, 0.5), np.zeros(H)].astype(dtype)
+    scale.flags.writeable = shift.flags.writeable = False
+    return scale, shift
+
+
+def activate_gates_(A):
+    """[A_i | A_f | A_o | A_c] (..., 4H) -> [σ(A_i) | σ(A_f) | σ(A_o) | tanh(A_c)], in place.
+
+    Uses σ(a) = (1 + tanh(a/2)) / 2, the same function as activations.sigmoid,
+    stable for any a (tanh never overflows). Written as scale · tanh(scale · A) + shift,
+    one tanh call covers all four blocks of a contiguous array: NumPy's vectorised
+    tanh is 2-3 times faster on contiguous memory than on a slice of columns,
+    and this runs at every time step.
+    """
+    scale, shift = _gate_scale(A.shape[-1] // 4, A.dtype)
+    A *= scale
+    np.tanh(A, out=A)
+    A *= scale
+    A += shift
+    return A
 
 
 # --- the recurrence shared by the step and the sequence functions -----------
 
-def _step(XWb_t, H_prev, C_prev, W_h, G_t):
+def _step(XWb_t, H_prev, C_prev, W_h, G_t, H_t, C_t, tanh_C_t):
     """One step given the input's share XWb_t = X_t W_x + b (N, 4H).
 
-    Writes the gate values [I_t | F_t | O_t | C̃_t] into G_t (N, 4H) and returns
-    (H_t, C_t, tanh_C_t), each (N, H).
+    Writes the gate values [I_t | F_t | O_t | C̃_t] into G_t (N, 4H), and H_t,
+    C_t, tanh(C_t) (each (N, H)) into the arrays passed (no copies in the loop).
     """
     H = H_prev.shape[1]
     np.matmul(H_prev, W_h, out=G_t)
-    G_t += XWb_t                                # the four pre-activations side by side
-    sigmoid_(G_t[:, :3 * H])                    # I_t, F_t, O_t = σ(...)
-    np.tanh(G_t[:, 3 * H:], out=G_t[:, 3 * H:])  # C̃_t = tanh(...)
+    G_t += XWb_t                                 # the four pre-activations side by side
+    activate_gates_(G_t)                         # I_t, F_t, O_t = σ(...), C̃_t = tanh(...)
     I_t, F_t, O_t, Cc_t = (G_t[:, k * H:(k + 1) * H] for k in range(4))
-    C_t = F_t * C_prev + I_t * Cc_t
-    tanh_C_t = np.tanh(C_t)
-    H_t = O_t * tanh_C_t
-    return H_t, C_t, tanh_C_t
+    np.multiply(F_t, C_prev, out=C_t)            # C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t
+    C_t += I_t * Cc_t
+    np.tanh(C_t, out=tanh_C_t)
+    np.multiply(O_t, tanh_C_t, out=H_t)          # H_t = O_t ⊙ tanh(C_t)
 
 
-def _step_backward(dH_t, dC_t, G_t, C_prev, tanh_C_t, W_h, dA_t):
+def _local_derivatives(G, tanh_C):
+    """The derivatives that depend only on the forward pass, for one step or all
+    steps at once (leading axes ..., then N):
+
+    dH_dC = ∂H_t/∂C_t = O_t ⊙ (1 - tanh²(C_t))                         (..., N, H)
+    dG_dA = ∂G/∂A, the gates' slopes [σ'(I) | σ'(F) | σ'(O) | tanh'(C̃)] written
+            in terms of the gate values: σ' = s - s², tanh' = 1 - C̃²   (..., N, 4H)
+    """
+    H = tanh_C.shape[-1]
+    O = G[..., 2 * H:3 * H]
+    dH_dC = O * (1 - tanh_C**2)
+    dG_dA = G * G
+    np.subtract(G[..., :3 * H], dG_dA[..., :3 * H], out=dG_dA[..., :3 * H])
+    np.subtract(1, dG_dA[..., 3 * H:], out=dG_dA[..., 3 * H:])
+    return dH_dC, dG_dA
+
+
+def _step_backward(dH_t, dC_t, G_t, C_prev, tanh_C_t, dH_dC_t, dG_dA_t, W_h, dA_t):
     """One step of BPTT.
 
     dH_t, dC_t (N, H): the total gradients reaching H_t and C_t (from the output
-    and from step t+1). Writes the pre-activation gradients [dA_i | dA_f | dA_o | dA_c]
-    into dA_t (N, 4H) and returns (dH_prev, dC_prev).
+    and from step t+1). dH_dC_t, dG_dA_t: from ``_local_derivatives``. Writes the
+    pre-activation gradients [dA_i | dA_f | dA_o | dA_c] into dA_t (N, 4H) and
+    returns (dH_prev, dC_prev).
     """
     H = dH_t.shape[1]
-    I_t, F_t, O_t, Cc_t = (G_t[:, k * H:(k + 1) * H] for k in range(4))
+    I_t, F_t, _, Cc_t = (G_t[:, k * H:(k + 1) * H] for k in range(4))   # O_t is inside dH_dC_t
     dI_t, dF_t, dO_t, dCc_t = (dA_t[:, k * H:(k + 1) * H] for k in range(4))
-    np.multiply(dH_t, tanh_C_t, out=dO_t)             # H_t = O_t ⊙ tanh(C_t)
-    dC_t = dC_t + dH_t * O_t * (1 - tanh_C_t**2)      # ... and through tanh(C_t)
-    np.multiply(dC_t, C_prev, out=dF_t)               # C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t
-    np.multiply(dC_t, Cc_t, out=dI_t)
+    np.multiply(dH_t, tanh_C_t, out=dO_t)     # H_t = O_t ⊙ tanh(C_t)
+    dC_t = dC_t + dH_t * dH_dC_t              # C_t reaches the loss through C_{t+1} and through H_t
+    np.multiply(dC_t, Cc_t, out=dI_t)         # C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t
+    np.multiply(dC_t, C_prev, out=dF_t)
     np.multiply(dC_t, I_t, out=dCc_t)
     dC_prev = dC_t * F_t
-    # through the nonlinearities: σ' = s(1 - s) for I, F, O; tanh' = 1 - C̃² for C̃
-    S = G_t[:, :3 * H]
-    dA_t[:, :3 * H] *= S * (1 - S)
-    dCc_t *= 1 - Cc_t**2
-    dH_prev = dA_t @ W_h.T
+    dA_t *= dG_dA_t                           # through σ (I, F, O) and tanh (C̃)
+    dH_prev = dA_t @ W_h.T                    # the pre-activations were X_t W_x + H_{t-1} W_h + b
     return dH_prev, dC_prev
 
 
@@ -205,8 +235,8 @@ def lstm_step_forward(X_t, state_prev, params):
     _check_dtype("X_t", X_t, dtype)
     H_prev, C_prev = _pair("state_prev", state_prev, ("H_prev", "C_prev"), N, H, dtype)
     W_x, W_h, b = fuse(params)
-    G_t = np.empty((N, 4 * H), dtype=dtype)
-    H_t, C_t, tanh_C_t = _step(X_t @ W_x + b, H_prev, C_prev, W_h, G_t)
+    G_t, H_t, C_t, tanh_C_t = (np.empty((N, width), dtype=dtype) for width in (4 * H, H, H, H))
+    _step(X_t @ W_x + b, H_prev, C_prev, W_h, G_t, H_t, C_t, tanh_C_t)
     return (H_t, C_t), LSTMStepCache(X_t, H_prev, C_prev, G_t, C_t, tanh_C_t, params)
 
 
@@ -221,7 +251,8 @@ def lstm_step_backward(dstate_t, cache):
     dH_t, dC_t = _pair("dstate_t", dstate_t, ("dH_t", "dC_t"), N, H, cache.C_t.dtype)
     W_x, W_h, _ = fuse(cache.params)
     dA_t = np.empty_like(cache.G_t)
-    dH_prev, dC_prev = _step_backward(dH_t, dC_t, cache.G_t, cache.C_prev, cache.tanh_C_t, W_h, dA_t)
+    dH_dC_t, dG_dA_t = _local_derivatives(cache.G_t, cache.tanh_C_t)
+    dH_prev, dC_prev = _step_backward(dH_t, dC_t, cache.G_t, cache.C_prev, cache.tanh_C_t, dH_dC_t, dG_dA_t, W_h, dA_t)
     grads = unfuse(cache.X_t.T @ dA_t, cache.H_prev.T @ dA_t, dA_t.sum(axis=0))
     return dA_t @ W_x.T, (dH_prev, dC_prev), grads
 
@@ -262,9 +293,9 @@ def lstm_forward(X, state0, params):
     G = np.empty((T, N, 4 * H_size), dtype=dtype)
     Hs[0], Cs[0] = H0, C0
     for t in range(T):
-        Hs[t + 1], Cs[t + 1], tanh_C[t] = _step(XWb[t], Hs[t], Cs[t], W_h, G[t])
+        _step(XWb[t], Hs[t], Cs[t], W_h, G[t], Hs[t + 1], Cs[t + 1], tanh_C[t])
     H_out = np.ascontiguousarray(Hs[1:].transpose(1, 0, 2))   # a copy: editing it cannot corrupt the cache
-    return H_out, (H_out[:, -1].copy(), Cs[T].copy()), LSTMCache(X_tm, Hs, Cs, G, tanh_C, W_x, W_h, params)
+    return H_out, (Hs[T].copy(), Cs[T].copy()), LSTMCache(X_tm, Hs, Cs, G, tanh_C, W_x, W_h, params)
 
 
 def lstm_backward(dH, cache, dstate_T=None):
@@ -288,9 +319,11 @@ def lstm_backward(dH, cache, dstate_T=None):
     _check_dtype("dH", dH, dtype)
     dH_next, dC_next = _pair("dstate_T", dstate_T, ("dH_T", "dC_T"), N, H_size, dtype)
     dA = np.empty((T, N, 4 * H_size), dtype=dtype)
+    dH_dC, dG_dA = _local_derivatives(cache.G, cache.tanh_C)   # no recurrence in these: all steps at once
+    dH_tm = dH.transpose(1, 0, 2).copy()                       # (T, N, H): contiguous steps
     for t in reversed(range(T)):
-        dH_next, dC_next = _step_backward(dH[:, t] + dH_next, dC_next, cache.G[t], cache.C[t],
-                                          cache.tanh_C[t], cache.W_h, dA[t])
+        dH_next, dC_next = _step_backward(dH_tm[t] + dH_next, dC_next, cache.G[t], cache.C[t],
+                                          cache.tanh_C[t], dH_dC[t], dG_dA[t], cache.W_h, dA[t])
     # the weights are shared, so their gradients are sums over t: one product each
     dA2 = dA.reshape(T * N, 4 * H_size)
     grads = unfuse(cache.X.reshape(T * N, D).T @ dA2,

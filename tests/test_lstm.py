@@ -4,7 +4,7 @@ import pytest
 from course_utils.activations import sigmoid
 from course_utils.gradcheck import check_gradients
 from course_utils.lstm import (KEYS, fuse, gate_values, init_lstm_params, lstm_backward, lstm_forward,
-                               lstm_step_backward, lstm_step_forward, param_count, sigmoid_, unfuse)
+                               lstm_step_backward, lstm_step_forward, param_count, activate_gates_, unfuse)
 
 N, T, D, H = 3, 4, 2, 5
 
@@ -155,11 +155,15 @@ def test_gate_values_satisfy_the_cell_update(rng):
         assert g[k].min() > 0 and g[k].max() < 1
 
 
-def test_fused_sigmoid_equals_the_course_sigmoid():
-    z = np.linspace(-800, 800, 4001)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fused_gate_activation_equals_sigmoid_and_tanh(dtype):
+    A = np.linspace(-800, 800, 4 * 1001).astype(dtype).reshape(4, 1001).T.copy()  # (N=1001, 4H=4)
     with np.errstate(all="raise"):
-        fast = sigmoid_(z.copy())
-    np.testing.assert_allclose(fast, sigmoid(z), rtol=1e-12, atol=1e-16)
+        G = activate_gates_(A.copy())
+    assert G.dtype == dtype
+    tol = dict(rtol=1e-12, atol=1e-16) if dtype == np.float64 else dict(rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(G[:, :3], sigmoid(A[:, :3]), **tol)
+    np.testing.assert_allclose(G[:, 3], np.tanh(A[:, 3]), **tol)
 
 
 def test_fuse_unfuse_round_trip(rng):
