@@ -17,7 +17,7 @@ export PYTHONHASHSEED := 0
 
 PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help lab test test-unit test-notebooks test-slow execute bench results clean venv
+.PHONY: help lab test test-unit test-notebooks test-slow execute bench results clean venv html test-browser
 
 help:
 	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
@@ -26,6 +26,8 @@ help:
 	@echo "make execute        re-run every notebook in place in a fresh kernel"
 	@echo "make bench          notebook execution times and widget latencies"
 	@echo "make results        re-run the deterministic training scripts tools/results_*.py"
+	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
+	@echo "make test-browser   run every notebook in JupyterLab in headless Chromium: widgets render and update"
 	@echo "make clean          remove .venv and caches"
 
 venv: $(STAMP)
@@ -37,8 +39,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
 	@touch $(STAMP)
 
+# JupyterLab refuses to run as root unless told to (containers often run as root).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile tests $(PYTEST_NB) notebooks
@@ -62,6 +67,21 @@ bench: $(STAMP)
 # deterministic scripts; `make test-slow` re-checks what they produced.
 results: $(STAMP)
 	@for script in tools/results_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# A static copy of the course for reading and revising on any device, kernel-free.
+html: $(STAMP)
+	$(BIN)/python tools/build_site.py --out site $(NOTEBOOKS)
+
+# The widgets in a real browser. Needs Debian's Chromium (apt-get install chromium);
+# Playwright (the `browser` extra) drives it and never downloads a browser.
+BROWSER_STAMP := $(VENV)/.installed-browser
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	@touch $(BROWSER_STAMP)
+
+test-browser: $(BROWSER_STAMP)
+	$(BIN)/python tools/browser_test.py $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache site build
