@@ -1,0 +1,151 @@
+"""`make html`: the static site has a page per notebook, an index, and no broken internal link.
+
+The site is built once into a temporary folder; links are read back from the
+written HTML with a real HTML parser (independently of the builder's rewriting).
+"""
+
+import importlib.util
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def load_builder():
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Page(HTMLParser):
+    """Collects the links (href/src), the ids, the viewport meta and the visible text of one page."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.links, self.ids, self.viewport, self.text = [], set(), None, []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(name):
+                self.ids.add(attrs[name])
+        for name in ("href", "src"):
+            if attrs.get(name) is not None:
+                self.links.append((tag, attrs[name]))
+        if tag == "meta" and attrs.get("name") == "viewport":
+            self.viewport = attrs.get("content", "")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    written, broken = load_builder().build(NOTEBOOKS, out)
+    pages = {path.name: Page(path.read_text(encoding="utf-8")) for path in out.glob("*.html")}
+    return out, written, broken, pages
+
+
+def internal(url):
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+def test_every_notebook_has_a_page_and_the_index_lists_them_all(site):
+    out, written, broken, pages = site
+    assert broken == []
+    assert sorted(p.name for p in written) == sorted(["index.html"] + [f"{nb.stem}.html" for nb in NOTEBOOKS])
+    index_targets = {url for tag, url in pages["index.html"].links if tag == "a"}
+    for nb in NOTEBOOKS:
+        assert f"{nb.stem}.html" in index_targets
+
+
+def test_every_internal_link_resolves_to_a_file_and_an_anchor(site):
+    out, _, _, pages = site
+    problems = []
+    for name, page in pages.items():
+        for tag, url in page.links:
+            if not internal(url):
+                continue
+            parts = urlsplit(url)
+            target = (out / unquote(parts.path)).resolve() if parts.path else out / name
+            if not target.is_file():
+                problems.append(f"{name}: <{tag}> {url} -> no such file")
+            elif parts.fragment and target.suffix == ".html":
+                ids = pages[target.name].ids if target.parent == out else set()
+                # as a browser does: the fragment as written, then percent-decoded
+                if parts.fragment not in ids and unquote(parts.fragment) not in ids:
+                    problems.append(f"{name}: <{tag}> {url} -> no element with that id")
+    assert problems == []
+
+
+def test_chapter_links_in_the_notebooks_point_at_pages_not_notebooks(site):
+    _, _, _, pages = site
+    for name, page in pages.items():
+        for _, url in page.links:
+            assert not urlsplit(url).path.endswith(".ipynb"), f"{name} still links to {url}"
+    # notebook 00 links to the first chapter in its last cell; on the site that is a page link
+    links_00 = {url for _, url in pages["00_start_here.html"].links}
+    assert "01_mlp_recap.html" in links_00
+
+
+def test_pages_are_made_for_phones(site):
+    out, _, _, pages = site
+    for name, page in pages.items():
+        assert page.viewport is not None and "width=device-width" in page.viewport, name
+        assert ("link", "_static/site.css") in page.links, name
+    css = (out / "_static" / "site.css").read_text()
+    assert "@media (max-width:" in css and "max-width: 100%" in css
+
+
+def test_pages_have_previous_and_next_links_in_course_order(site):
+    _, _, _, pages = site
+    stems = [nb.stem for nb in NOTEBOOKS]
+    for i, stem in enumerate(stems):
+        links = {url for tag, url in pages[f"{stem}.html"].links if tag == "a"}
+        assert "index.html" in links
+        if i > 0:
+            assert f"{stems[i - 1]}.html" in links
+        if i < len(stems) - 1:
+            assert f"{stems[i + 1]}.html" in links
+
+
+def test_outputs_are_kept_and_widgets_degrade_to_a_note(site):
+    _, _, _, pages = site
+    for nb_path in NOTEBOOKS:
+        nb = json.loads(nb_path.read_text())
+        text = "".join(pages[f"{nb_path.stem}.html"].text)
+        n_widgets = 0
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                if out["output_type"] == "stream" and out["name"] == "stdout":
+                    first_line = "".join(out["text"]).strip().splitlines()[0]
+                    assert first_line in text, f"{nb_path.name}: output {first_line!r} missing"
+                if WIDGET_MIME in out.get("data", {}):
+                    n_widgets += 1
+                    plain = "".join(out["data"].get("text/plain", ""))
+                    assert plain in text
+        assert text.count("This page is a static copy") == n_widgets
+        raw = (site[0] / f"{nb_path.stem}.html").read_text(encoding="utf-8")
+        assert WIDGET_MIME not in raw  # no widget view left for a (missing) widget manager
+
+
+def test_a_link_to_a_missing_notebook_is_reported(tmp_path):
+    source = tmp_path / "nb"
+    source.mkdir()
+    nb = {"cells": [{"cell_type": "markdown", "id": "a1", "metadata": {},
+                     "source": "# Title\n\nSee [chapter 9](09_missing.ipynb) and [data](data.csv)."}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (source / "01_demo.ipynb").write_text(json.dumps(nb))
+    written, broken = load_builder().build([source / "01_demo.ipynb"], tmp_path / "site")
+    assert [p.name for p in written] == ["index.html", "01_demo.html"]
+    assert broken == ["01_demo.ipynb: link to 09_missing.ipynb, which is not a notebook of the course"]
