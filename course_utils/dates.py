@@ -20,6 +20,7 @@ import numpy as np
 
 from ._validate import check_positive_int
 from .initializers import _check_rng
+from .sequence import Vocab
 
 FIRST_DAY = dt.date(1950, 1, 1)
 LAST_DAY = dt.date(2049, 12, 31)
@@ -165,3 +166,31 @@ def make_date_data(n_train, n_heldout, rng, heldout_fraction=0.1):
     return {"train_sources": train_src, "train_targets": train_tgt,
             "heldout_sources": held_src, "heldout_targets": held_tgt, "heldout_formats": held_fmt,
             "train_days": train_days, "heldout_days": heldout_days}
+
+
+def source_vocab():
+    """The character vocabulary of the inputs: <pad>, <bos>, <eos>, <unk>, then SOURCE_CHARS in sorted order."""
+    return Vocab(list(SOURCE_CHARS))
+
+
+def target_vocab():
+    """The character vocabulary of the outputs: the reserved four, then '-' and the ten digits (V = 15)."""
+    return Vocab(list(TARGET_CHARS))
+
+
+def check_source(text, max_len=MAX_SOURCE_LEN):
+    """Return ``text`` if a date model can read it; otherwise raise a ValueError a learner can act on."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError('Type a date first, for example "27 November 2026" or "11/27/26".')
+    if len(text) > max_len:
+        raise ValueError(f"That is {len(text)} characters; the model reads at most {max_len} "
+                         "(the longest training format has 28).")
+    unknown = sorted(set(text) - set(SOURCE_CHARS))
+    if unknown:
+        shown = " ".join(repr(c) for c in unknown)
+        letters = "".join(c for c in SOURCE_CHARS if c.isascii() and c.isalpha())
+        others = " ".join(c for c in SOURCE_CHARS if not c.isascii())
+        raise ValueError(f"The model has never seen the character(s) {shown}. It knows the digits, "
+                         f"space and , - . / ' and only these letters (those of English month and "
+                         f"weekday names in the training formats): {letters}; and {others}.")
+    return text
