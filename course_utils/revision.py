@@ -1,0 +1,511 @@
+"""Exam revision (chapter 07): formula sheet, glossary, misconceptions, flash cards, a timed quiz.
+
+Everything here is data or a thin function over the other modules, so that the
+numbers on the revision sheet are the numbers the course's code produces:
+parameter counts come from ``compare``, each misconception's demonstration runs
+``rnn``/``lstm``/``gru``/``attention``/``seq2seq``/``optim``, and the quizzes draw
+from ``quizbank`` (the one place the questions live).
+"""
+
+import time
+from itertools import product
+from typing import Callable, NamedTuple
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import attention, compare, gru, lstm, optim, quizbank, rnn, seq2seq
+from .activations import sigmoid
+from .plotting import PALETTE
+from .widgets import Quiz, Result, problem
+
+# --- glossary ------------------------------------------------------------------
+
+
+class Term(NamedTuple):
+    english: str
+    chinese: str
+    chapter: int      # where the course introduces it
+    meaning: str      # one sentence
+
+
+GLOSSARY = [Term(*row) for row in [
+    ("multilayer perceptron (MLP)", "多层感知机", 1, "Layers of affine maps and nonlinearities with no memory: each input is processed on its own."),
+    ("activation function", "激活函数", 1, "The elementwise nonlinearity (tanh, sigmoid, ReLU) that lets stacked layers be more than one linear map."),
+    ("backpropagation", "反向传播", 1, "The chain rule applied layer by layer from the loss back to every parameter, one local derivative at a time."),
+    ("gradient check", "梯度检验", 1, "Comparing a backward pass with central finite differences in float64; a relative error near 1e-8 means it is right."),
+    ("softmax", "softmax 函数", 1, "Turns a row of scores into probabilities: exponentiate, then divide by the sum."),
+    ("cross-entropy loss", "交叉熵损失", 1, "Minus the log-probability the model gives to the correct class, averaged over examples."),
+    ("learning rate", "学习率", 1, "The step size of gradient descent; too large and training diverges."),
+    ("recurrent neural network (RNN)", "循环神经网络", 2, "A network that reads a sequence one step at a time and carries a hidden state from step to step."),
+    ("hidden state", "隐藏状态", 2, "The vector H_t that summarises what the network has read up to step t."),
+    ("time step", "时间步", 2, "One position t of the sequence; the cell runs once per step."),
+    ("parameter sharing", "参数共享", 2, "The same weights W_xh, W_hh, b_h are used at every time step, so the parameter count does not depend on T."),
+    ("backpropagation through time (BPTT)", "时间反向传播", 2, "Backpropagation on the network unrolled over the steps; shared weights receive the sum of every step's gradient."),
+    ("word embedding", "词向量", 2, "A learned vector per vocabulary item, looked up as the input X_t of a step."),
+    ("sequence-to-class", "序列到类别", 2, "A whole sequence in, one label out (sentiment, topic): read everything, classify the last state."),
+    ("synchronous sequence-to-sequence", "同步的序列到序列", 2, "One output per input step (tagging, word segmentation)."),
+    ("padding and mask", "填充与掩码", 2, "Short sequences are filled up to a common length; the mask keeps the filler out of the loss."),
+    ("long-term dependency", "长期依赖", 3, "An output that depends on an input many steps earlier, which a plain RNN struggles to learn."),
+    ("vanishing gradient", "梯度消失", 3, "The gradient shrinks geometrically as it flows back through many steps, so early inputs stop influencing learning."),
+    ("exploding gradient", "梯度爆炸", 3, "The gradient grows geometrically through many steps, so one update can wreck the weights."),
+    ("spectral radius", "谱半径", 3, "The largest absolute eigenvalue of W_hh; above 1 repeated products tend to grow, below 1 to shrink."),
+    ("gradient clipping", "梯度裁剪", 3, "Rescaling the gradient when its norm exceeds a threshold; it tames explosion but does nothing for vanishing."),
+    ("long short-term memory (LSTM)", "长短期记忆网络", 4, "A gated RNN with a cell state that is updated additively, so information and gradients can survive many steps."),
+    ("cell state", "细胞状态", 4, "The LSTM's memory C_t, changed only by elementwise forgetting and adding: C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t."),
+    ("gate", "门", 4, "A sigmoid layer whose values in (0, 1) scale another vector elementwise, deciding how much passes."),
+    ("forget gate", "遗忘门", 4, "F_t decides how much of the old cell state C_{t-1} is kept."),
+    ("input gate", "输入门", 4, "I_t decides how much of the candidate C̃_t is written into the cell state."),
+    ("output gate", "输出门", 4, "O_t decides how much of tanh(C_t) is exposed as the hidden output H_t."),
+    ("candidate cell state", "候选细胞状态", 4, "C̃_t = tanh(...): the new content proposed for the cell state at this step."),
+    ("elementwise product", "逐元素乘积（对位乘）", 4, "The product ⊙ multiplies two arrays of the same shape entry by entry; the shape is unchanged."),
+    ("gated recurrent unit (GRU)", "门控循环单元", 5, "A gated RNN with two gates and no separate cell state: the hidden state itself is interpolated."),
+    ("reset gate", "重置门", 5, "R_t decides how much of H_{t-1} is used when forming the candidate H̃_t."),
+    ("update gate", "更新门", 5, "Z_t interpolates: H_t = Z_t ⊙ H_{t-1} + (1 − Z_t) ⊙ H̃_t, so Z_t = 1 keeps the old state."),
+    ("candidate hidden state", "候选隐藏状态", 5, "H̃_t = tanh(...): the GRU's proposed new state before interpolation."),
+    ("encoder–decoder (seq2seq)", "编码器-解码器", 6, "One RNN reads the source, a second generates the target from the first one's states; lengths may differ."),
+    ("encoder", "编码器", 6, "The RNN that reads the source sequence into states H_enc."),
+    ("decoder", "解码器", 6, "The RNN that generates the output one token at a time, starting from <bos> and stopping at <eos>."),
+    ("BOS / EOS token", "开始/结束标记", 6, "Special tokens that start the decoder and let it say that the output is complete."),
+    ("teacher forcing", "教师强制", 6, "In training, the decoder is fed the true previous token instead of its own prediction."),
+    ("exposure bias", "暴露偏差", 6, "At test time the decoder sees its own (possibly wrong) tokens, which teacher forcing never showed it."),
+    ("greedy decoding", "贪心解码", 6, "Emit the most probable token at every step; fast, but an early choice cannot be undone."),
+    ("beam search", "束搜索", 6, "Keep the k most probable prefixes at every step; better than greedy, still not exhaustive."),
+    ("attention", "注意力机制", 6, "At every output step, a softmax-weighted average of all encoder states, weighted by relevance to the decoder state."),
+    ("context vector", "上下文向量", 6, "The weighted average C_t = Σ_s α_{t,s} H_s that attention hands to the decoder."),
+]]
+
+DECKS = ("all chapters",) + tuple(f"chapter {c:02d}" for c in sorted({t.chapter for t in GLOSSARY}))
+
+
+def glossary_table():
+    """The glossary as a Markdown table (English | 中文 | chapter | meaning), in course order."""
+    rows = ["| English | 中文 | ch. | in one sentence |", "|---|---|---|---|"]
+    rows += [f"| {t.english} | {t.chinese} | {t.chapter:02d} | {t.meaning} |" for t in GLOSSARY]
+    return "\n".join(rows)
+
+
+def flash_card(card=1, face="term", deck="all chapters"):
+    """Widget function: card number ``card`` of ``deck`` (1-based; past the last card the deck starts
+    again), showing its term (English and 中文) or its one-sentence meaning."""
+    if deck not in DECKS:
+        return problem(f"deck must be one of {', '.join(DECKS)}; got {deck!r}.")
+    if face not in ("term", "meaning"):
+        return problem(f"face must be 'term' or 'meaning'; got {face!r}.")
+    if isinstance(card, bool) or not isinstance(card, (int, np.integer)) or card < 1:
+        return problem(f"card must be a whole number from 1; got {card!r}.")
+    terms = GLOSSARY if deck == DECKS[0] else [t for t in GLOSSARY if t.chapter == int(deck.split()[-1])]
+    number = (card - 1) % len(terms) + 1
+    term = terms[number - 1]
+    body = f"{term.english}\n{term.chinese}" if face == "term" else term.meaning
+    text = f"card {number} of {len(terms)} · {deck} · {'term' if face == 'term' else 'meaning'}\n\n{body}"
+    return Result(text=text, values={"term": term.english, "face": face, "card": number, "cards": len(terms)})
+
+
+# --- formula sheet -----------------------------------------------------------------
+
+FORMULA_SHEET = {   # model -> rows; each row is a list of LaTeX equations (DESIGN §3 notation)
+    "RNN": {
+        "gates": [],
+        "candidate": [],
+        "new state": [r"H_t = \tanh(X_t W_{xh} + H_{t-1} W_{hh} + b_h)"],
+        "state carried": [r"H_t \in \mathbb{R}^{N \times H}"],
+    },
+    "LSTM": {
+        "gates": [r"I_t = \sigma(X_t W_{xi} + H_{t-1} W_{hi} + b_i)", r"F_t = \sigma(X_t W_{xf} + H_{t-1} W_{hf} + b_f)",
+                  r"O_t = \sigma(X_t W_{xo} + H_{t-1} W_{ho} + b_o)"],
+        "candidate": [r"\tilde{C}_t = \tanh(X_t W_{xc} + H_{t-1} W_{hc} + b_c)"],
+        "new state": [r"C_t = F_t \odot C_{t-1} + I_t \odot \tilde{C}_t", r"H_t = O_t \odot \tanh(C_t)"],
+        "state carried": [r"(H_t, C_t)"],
+    },
+    "GRU (Cho 2014)": {
+        "gates": [r"R_t = \sigma(X_t W_{xr} + H_{t-1} W_{hr} + b_r)", r"Z_t = \sigma(X_t W_{xz} + H_{t-1} W_{hz} + b_z)"],
+        "candidate": [r"\tilde{H}_t = \tanh(X_t W_{xh} + (R_t \odot H_{t-1}) W_{hh} + b_h)"],
+        "new state": [r"H_t = Z_t \odot H_{t-1} + (1 - Z_t) \odot \tilde{H}_t"],
+        "state carried": [r"H_t"],
+    },
+    "GRU (reset-after)": {
+        "gates": [r"R_t, Z_t \text{ as in Cho}"],
+        "candidate": [r"\tilde{H}_t = \tanh(X_t W_{xh} + b_h + R_t \odot (H_{t-1} W_{hh} + b_{hh}))"],
+        "new state": [r"H_t = Z_t \odot H_{t-1} + (1 - Z_t) \odot \tilde{H}_t"],
+        "state carried": [r"H_t"],
+    },
+    "attention (additive)": {
+        "gates": [r"E_{t,s} = v_a \cdot \tanh(S_{t-1} W_{sa} + H_s W_{ha} + b_a)"],
+        "candidate": [r"\alpha_{t,s} = \exp(E_{t,s}) / \textstyle\sum_{s'} \exp(E_{t,s'})"],
+        "new state": [r"C_t = \textstyle\sum_s \alpha_{t,s} H_s"],
+        "state carried": [r"\text{none: } \alpha_t \text{ is recomputed every step}"],
+    },
+}
+SHEET_ROWS = {"gates": "gates / scores", "candidate": "candidate / weights", "new state": "new state / context",
+              "state carried": "carried to step t+1"}
+SOLVES = {
+    "RNN": "memory of the past in H_t, any length T, with shared weights",
+    "LSTM": "long-term dependencies: an additive cell path the gradient can follow",
+    "GRU (Cho 2014)": "the LSTM's benefit with two gates and no cell state",
+    "GRU (reset-after)": "the same, with one H_{t-1} product per step (what cuDNN, PyTorch, Keras run)",
+    "attention (additive)": "the fixed-size bottleneck of encoder–decoder: every source state stays reachable",
+}
+COSTS = {
+    "RNN": "cheapest; gradients vanish or explode over long spans",
+    "LSTM": "4× the RNN's parameters and products per step",
+    "GRU (Cho 2014)": "3× the RNN; two H_{t-1} products in a row each step",
+    "GRU (reset-after)": "3× the RNN + H biases; one H_{t-1} product per step",
+    "attention (additive)": "T_x·(A + H_e) extra multiply-adds per output step; keys H W_ha once per sequence",
+}
+COST_KEYS = {"RNN": "rnn", "LSTM": "lstm", "GRU (Cho 2014)": "gru", "GRU (reset-after)": "gru_reset_after"}
+
+
+def formula_sheet():
+    """The formula sheet as a Markdown table, one column per model, side by side."""
+    models = list(FORMULA_SHEET)
+    rows = ["| | " + " | ".join(f"**{m}**" for m in models) + " |", "|---" * (len(models) + 1) + "|"]
+    for key, label in SHEET_ROWS.items():
+        cells = ["<br>".join(f"${eq}$" for eq in FORMULA_SHEET[m][key]) or "—" for m in models]
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    params = [compare.FORMULAS[COST_KEYS[m]][0] if m in COST_KEYS else "H_d·A + H_e·A + 2A" for m in models]
+    rows.append("| parameters | " + " | ".join(params) + " |")
+    rows.append("| solves | " + " | ".join(SOLVES[m] for m in models) + " |")
+    rows.append("| costs | " + " | ".join(COSTS[m] for m in models) + " |")
+    return "\n".join(rows)
+
+
+def attention_param_count(H_d, H_e, A):
+    """W_sa (H_d, A) + W_ha (H_e, A) + b_a (A,) + v_a (A,) = H_d·A + H_e·A + 2A."""
+    return H_d * A + H_e * A + 2 * A
+
+
+def shapes_table(D, H, A=None):
+    """Markdown table: each model's parameters with shapes, its parameter count and
+    multiply-adds per step (from ``compare``) for input size D and hidden size H;
+    attention with query and key size H and attention size A (default H)."""
+    A = H if A is None else A
+    shapes = {"RNN": rnn.param_shapes(D, H), "LSTM": lstm.param_shapes(D, H),
+              "GRU (Cho 2014)": gru.param_shapes(D, H), "GRU (reset-after)": gru.param_shapes(D, H, reset_after=True)}
+    costs = {c.cell: c for c in compare.costs(D, H)}
+    rows = [f"| model (D = {D}, H = {H}) | parameters and shapes | count | multiply-adds per step |", "|---|---|---|---|"]
+    for model, named in shapes.items():
+        grouped = {}
+        for name, shape in named.items():
+            grouped.setdefault(shape, []).append(name)
+        listed = "; ".join(f"{', '.join(names)}: {shape}" for shape, names in grouped.items())
+        cost = costs[COST_KEYS[model]]
+        rows.append(f"| {model} | {listed} | {cost.params:,} | {cost.macs:,} |")
+    att_count = attention_param_count(H, H, A)
+    rows.append(f"| attention (A = {A}) | W_sa: ({H}, {A}); W_ha: ({H}, {A}); b_a, v_a: ({A},) | {att_count:,} | "
+                f"{H * A:,} + T_x·{A + H:,} per output step |")
+    return "\n".join(rows)
+
+
+# --- misconceptions, each with a one-line numerical demonstration ---------------------
+
+
+class Misconception(NamedTuple):
+    chapter: int
+    claim: str             # what is often said (or what the source text says)
+    correction: str
+    demo: Callable         # () -> one line of text computed with the course's code
+    seed_error: bool = False   # one of the source text's errors (DESIGN §9)
+
+
+def _close(a, b):
+    return bool(np.max(np.abs(a - b)) < 1e-12)
+
+
+def _demo_lstm_shared():
+    rng = np.random.default_rng(0)
+    params = lstm.init_lstm_params(3, 4, rng)
+    X = rng.normal(size=(2, 6, 3))
+    H_seq, _, _ = lstm.lstm_forward(X, None, params)
+    state, steps = None, []
+    for t in range(6):   # one params dict, reused at every step
+        state, _ = lstm.lstm_step_forward(X[:, t], state, params)
+        steps.append(state[0])
+    return (f"the step function applied 6 times with ONE params dict reproduces lstm_forward: "
+            f"{_close(np.stack(steps, axis=1), H_seq)}; parameters for any T: {lstm.param_count(3, 4)}")
+
+
+def _demo_gru_seed_formula():
+    rng = np.random.default_rng(1)
+    params = gru.init_gru_params(3, 4, rng)
+    params["b_z"][:] = 20.0          # Z_t ≈ 1: the gate says "keep the old state"
+    X, H_prev = rng.normal(size=(1, 3)), np.full((1, 4), 0.8)
+    H_t, cache = gru.gru_step_forward(X, H_prev, params)
+    g = gru.gate_values(cache)
+    R, Z, H_tilde = g["R"][:, 0], g["Z"][:, 0], g["H~"][:, 0]
+    seed = H_prev * R + (1 - Z) * H_tilde
+    return (f"update gate Z ≈ {Z.mean():.3f} (keep): course formula gives H_t = {H_t.mean():.3f} = H_(t-1); "
+            f"the seed's H_(t-1)·R_t + (1 − Z_t)·H̃_t gives {seed.mean():.3f}")
+
+
+def _demo_notation():
+    rng = np.random.default_rng(2)
+    params = rnn.init_rnn_params(3, 4, rng)
+    swapped = {"W_xh": params["W_hh"], "W_hh": params["W_xh"], "b_h": params["b_h"]}
+    try:
+        rnn.rnn_step_forward(rng.normal(size=(2, 3)), None, swapped)
+    except ValueError as exc:
+        return f"names say from-to, so swapped matrices are caught: ValueError: {exc}"
+    return "swapped matrices were NOT caught"
+
+
+def _demo_concatenation():
+    rng = np.random.default_rng(3)
+    params = rnn.init_rnn_params(3, 4, rng)
+    X_t, H_prev = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
+    two = X_t @ params["W_xh"] + H_prev @ params["W_hh"]
+    one = np.concatenate([X_t, H_prev], axis=1) @ np.vstack([params["W_xh"], params["W_hh"]])
+    return (f"[X_t, H_(t-1)] (2, 7) @ [W_xh; W_hh] (7, 4) equals X_t W_xh + H_(t-1) W_hh: {_close(one, two)}; "
+            f"X_t + H_(t-1) itself is undefined for D = 3, H = 4")
+
+
+def _gru_other_convention(X, params):
+    """H_t = (1 − Z_t) ⊙ H_{t-1} + Z_t ⊙ H̃_t, the convention some texts use (Cho form otherwise)."""
+    H = np.zeros((X.shape[0], params["W_hh"].shape[0]))
+    for t in range(X.shape[1]):
+        R = sigmoid(X[:, t] @ params["W_xr"] + H @ params["W_hr"] + params["b_r"])
+        Z = sigmoid(X[:, t] @ params["W_xz"] + H @ params["W_hz"] + params["b_z"])
+        H_tilde = np.tanh(X[:, t] @ params["W_xh"] + (R * H) @ params["W_hh"] + params["b_h"])
+        H = (1 - Z) * H + Z * H_tilde
+    return H
+
+
+def _demo_z_convention():
+    rng = np.random.default_rng(4)
+    params = gru.init_gru_params(3, 4, rng)
+    params["b_z"] = rng.normal(size=4)
+    X = rng.normal(size=(2, 5, 3))
+    _, H_T, _ = gru.gru_forward(X, None, params)
+    flipped = dict(params, W_xz=-params["W_xz"], W_hz=-params["W_hz"], b_z=-params["b_z"])
+    differ = not _close(_gru_other_convention(X, params), H_T)
+    return (f"same weights, other convention: different outputs ({differ}); negate W_xz, W_hz, b_z "
+            f"(σ(−a) = 1 − σ(a)) and they agree: {_close(_gru_other_convention(X, flipped), H_T)}")
+
+
+def _demo_lstm_vanishing():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(1, 50, 4))
+    kept = []
+    for bias in (1.0, 5.0):
+        params = lstm.init_lstm_params(4, 8, np.random.default_rng(6), forget_bias=bias)
+        _, _, cache = lstm.lstm_forward(X, None, params)
+        kept.append(np.prod(lstm.gate_values(cache)["F"][0], axis=0).mean())
+    return (f"over 50 steps the cell path multiplies the gradient by Π F_t: mean {kept[0]:.1e} with forget bias 1, "
+            f"{kept[1]:.2f} with forget bias 5")
+
+
+LSTM_ORDERS = {"this course (fused)": "ifoc", "PyTorch": "ifgo", "Keras": "ifco", "ONNX": "iofc"}
+GRU_ORDERS = {"this course (fused)": "rzh", "PyTorch": "rzn", "Keras": "zrh", "ONNX": "zrh"}
+_SAME_BLOCK = {"g": "c", "n": "h"}   # PyTorch's names for the candidate
+
+
+def stack_gates(params, order):
+    """Per-gate params -> (W_x, W_h, b) with the blocks side by side in ``order`` (e.g. "ifgo")."""
+    keys = [_SAME_BLOCK.get(g, g) for g in order]
+    return (np.hstack([params[f"W_x{k}"] for k in keys]), np.hstack([params[f"W_h{k}"] for k in keys]),
+            np.concatenate([params[f"b_{k}"] for k in keys]))
+
+
+def split_gates(W_x, W_h, b, order):
+    """The inverse of ``stack_gates``: stacked blocks read in ``order`` -> per-gate params."""
+    H = W_h.shape[0]
+    params = {}
+    for k, g in enumerate(order):
+        g = _SAME_BLOCK.get(g, g)
+        block = slice(k * H, (k + 1) * H)
+        params.update({f"W_x{g}": W_x[:, block], f"W_h{g}": W_h[:, block], f"b_{g}": b[block]})
+    return params
+
+
+def _demo_gate_order():
+    rng = np.random.default_rng(7)
+    params = lstm.init_lstm_params(3, 4, rng)
+    for g in lstm.GATES:
+        params[f"b_{g}"] = rng.normal(size=4)
+    X = rng.normal(size=(2, 5, 3))
+    H_ref = lstm.lstm_forward(X, None, params)[0]
+    torch_layout = stack_gates(params, LSTM_ORDERS["PyTorch"])
+    as_keras = lstm.lstm_forward(X, None, split_gates(*torch_layout, LSTM_ORDERS["Keras"]))[0]
+    as_onnx = lstm.lstm_forward(X, None, split_gates(*torch_layout, LSTM_ORDERS["ONNX"]))[0]
+    return (f"PyTorch blocks (i,f,g,o) read as Keras (i,f,c,o): same outputs {_close(as_keras, H_ref)}; "
+            f"read as ONNX (i,o,f,c): outputs off by up to {np.max(np.abs(as_onnx - H_ref)):.2f}")
+
+
+def _demo_clipping():
+    grads = {"W": np.full((2, 2), 1e-4)}
+    clipped, norm = optim.clip_by_global_norm(grads, max_norm=1.0)
+    big, big_norm = optim.clip_by_global_norm({"W": np.full((2, 2), 50.0)}, max_norm=1.0)
+    return (f"a vanishing gradient of norm {norm:.0e} is left as it is ({_close(clipped['W'], grads['W'])}); "
+            f"an exploding one of norm {big_norm:.0f} is scaled to {optim.global_norm(big):.1f}")
+
+
+def _demo_beam():
+    # Tokens a, b (ids 4, 5), two steps, then <eos>: a is likelier first, but b has the likelier follow-up.
+    first, after = {4: 0.6, 5: 0.4}, {4: {4: 0.5, 5: 0.5}, 5: {4: 0.9, 5: 0.1}}
+
+    def step_fn(y_prev, steps):   # the state is the number of steps taken, one per row of the beam
+        logp = np.full((len(y_prev), 6), -np.inf)
+        for row, (y, n) in enumerate(zip(y_prev, steps)):
+            table = first if n == 0 else after[int(y)] if n == 1 else {seq2seq.EOS: 1.0}
+            for v, p in table.items():
+                logp[row, v] = np.log(p)
+        return logp, steps + 1, None
+
+    greedy = seq2seq.greedy_search(step_fn, np.zeros(1, dtype=int), 1, max_len=4)
+    beam = seq2seq.beam_search(step_fn, np.zeros(1, dtype=int), 2, max_len=4, length_norm=0.0)[0]
+    best = max(first[a] * after[a][b] for a, b in product(first, repeat=2))
+    return (f"greedy: P = {np.exp(greedy.log_prob()[0]):.2f}; beam (k = 2): P = {np.exp(beam.log_prob):.2f}; "
+            f"best of all sequences: {best:.2f}")
+
+
+def _demo_attention_weights():
+    rng = np.random.default_rng(8)
+    params = attention.init_attention_params(4, 4, 5, rng)
+    S_prev = rng.normal(size=(1, 4))
+    alphas = [attention.attention_forward(S_prev, rng.normal(size=(1, 6, 4)), None, params)[1] for _ in range(2)]
+    return (f"same parameters, two source sentences: α = {np.round(alphas[0][0], 2)} and {np.round(alphas[1][0], 2)}; "
+            f"each sums to {alphas[0].sum():.2f}")
+
+
+MISCONCEPTIONS = [
+    Misconception(4, "LSTM parameters are not shared across time: there are different parameters at each step.",
+                  "All steps share the same weights. The four sets of parameters belong to the three gates and the "
+                  "candidate, not to four time steps; the count 4(DH + H² + H) has no T in it.",
+                  _demo_lstm_shared, True),
+    Misconception(5, "The GRU output is h_t = h_{t-1} ⊙ r_t + (1 − z_t) ⊙ h̃_t.",
+                  "The update gate interpolates: H_t = Z_t ⊙ H_{t-1} + (1 − Z_t) ⊙ H̃_t. The reset gate only acts "
+                  "inside the candidate.", _demo_gru_seed_formula, True),
+    Misconception(2, "U and W mean the same thing everywhere (the source uses U for inputs in the RNN but for the "
+                  "recurrent matrix in the GRU).",
+                  "This course names every matrix from-to, W_xh (D, H) and W_hh (H, H), in every chapter, so a "
+                  "swapped matrix is a shape error, not a silent bug.", _demo_notation, True),
+    Misconception(2, "The previous hidden output is added to the next input.",
+                  "It is concatenated with the input, [X_t, H_{t-1}], and multiplied by one stacked matrix, which "
+                  "is the same as X_t W_xh + H_{t-1} W_hh: products are summed, not raw vectors.",
+                  _demo_concatenation, True),
+    Misconception(5, "Z_t is always the weight of the new candidate.",
+                  "Conventions differ: this course, Cho et al., PyTorch and Keras keep the old state with Z_t; some "
+                  "texts keep it with 1 − Z_t. The two are the same model with the z-gate's weights negated.",
+                  _demo_z_convention),
+    Misconception(4, "The LSTM removes vanishing gradients entirely.",
+                  "The cell path scales the gradient by the forget gates, Π F_t: it survives only while F_t ≈ 1 "
+                  "(hence a positive forget bias). The path through H_t and W_h* can still vanish or explode.",
+                  _demo_lstm_vanishing),
+    Misconception(4, "Gate weights can be copied between libraries block by block.",
+                  "The stacked order differs: PyTorch i,f,g,o; Keras i,f,c,o; ONNX i,o,f,c; this course's fused "
+                  "matrices i,f,o,c. GRU: PyTorch r,z,n; Keras and ONNX z,r,h. PyTorch also stores (4H, D), "
+                  "transposed. Reorder the blocks, or the model computes something else.", _demo_gate_order),
+    Misconception(3, "Gradient clipping fixes vanishing gradients.",
+                  "Clipping only caps the norm of a gradient that is too large; a small gradient is untouched. "
+                  "Vanishing needs a different architecture (gates) or initialisation.", _demo_clipping),
+    Misconception(6, "Beam search finds the most probable output sequence.",
+                  "It keeps only k prefixes, so it can miss the best sequence; it is better than greedy decoding "
+                  "(k = 1) but not exhaustive.", _demo_beam),
+    Misconception(6, "Attention weights are learned parameters.",
+                  "The parameters are W_sa, W_ha, b_a, v_a; the weights α are recomputed for every input and "
+                  "every output step by a softmax over the scores.", _demo_attention_weights),
+]
+
+
+# --- widget: how much of the gradient the LSTM's cell path keeps ------------------------
+
+def cell_path_experiment(forget_bias=1.0, steps=50):
+    """Widget function: Π F_t along the cell path of a random LSTM (D = 4, H = 8), for distances 1..steps.
+
+    ∂C_T/∂C_{T-k} along the cell path alone is the elementwise product of the last k
+    forget gates, so the plot shows how much of the gradient reaches k steps back
+    when only the cell path carries it. forget_bias is the initial b_f (−4..8),
+    steps the sequence length T (2..400).
+    """
+    if not -4 <= forget_bias <= 8:
+        return problem(f"forget_bias must be between −4 and 8; got {forget_bias}.")
+    if not isinstance(steps, (int, np.integer)) or not 2 <= steps <= 400:
+        return problem(f"steps must be a whole number from 2 to 400; got {steps!r}.")
+    X = np.random.default_rng(5).normal(size=(1, steps, 4))
+    params = lstm.init_lstm_params(4, 8, np.random.default_rng(6), forget_bias=forget_bias)
+    F = lstm.gate_values(lstm.lstm_forward(X, None, params)[2])["F"][0]          # (T, H)
+    kept = np.cumprod(F[::-1], axis=0).mean(axis=1)                               # k = 1..T steps back
+    distance = np.arange(1, steps + 1)
+    # log10 on a linear axis with fixed limits: plain tick labels draw fast, and moving
+    # a slider compares like with like; below 1e-16 nothing is left in float64
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=80)
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.9)
+    ax.plot(distance, np.log10(np.maximum(kept, 1e-16)), color=PALETTE[0], label=f"LSTM cell path, b_f = {forget_bias:g}")
+    ax.axhline(0.0, color=PALETTE[1], ls="--", label="F_t = 1 exactly (nothing forgotten)")
+    ax.set_xlabel("steps back k")
+    ax.set_ylabel("log10 mean Π F (last k steps)")
+    ax.set_title("Forget gates below 1 still make the cell-path gradient vanish", fontsize=10)
+    ax.set_ylim(-16.5, 0.5)
+    ax.set_yticks([-16, -12, -8, -4, 0])
+    ax.legend(fontsize=8, loc="lower left")
+    ax.grid(alpha=0.3)
+    text = (f"mean forget gate {F.mean():.3f}; after {steps} steps the cell path keeps {kept[-1]:.1e} of the gradient "
+            f"(F̄^T = {F.mean() ** steps:.1e})")
+    return Result(text=text, fig=fig, values={"kept": kept, "mean_forget": float(F.mean())})
+
+
+# --- the timed random quiz ---------------------------------------------------------------
+
+class _ScoreSheet(dict):
+    """Quiz.correct that ignores answers checked after the time is up (they still get feedback)."""
+
+    def __init__(self, is_open):
+        super().__init__()
+        self.is_open, self.late = is_open, set()
+
+    def __setitem__(self, qid, ok):
+        if self.is_open():
+            super().__setitem__(qid, ok)
+        else:
+            self.late.add(qid)
+
+
+class TimedQuiz(Quiz):
+    """A Quiz with a countdown: the clock starts when it is displayed; answers after it ends do not count.
+
+    The countdown is an ipywidgets Play widget, which ticks in the browser every
+    second; the kernel's clock (``clock``, injectable for tests) decides whether time is up.
+    """
+
+    def __init__(self, questions, seconds=600, title="Timed revision", clock=time.monotonic):
+        if not isinstance(seconds, (int, np.integer)) or seconds < 1:
+            raise ValueError(f"seconds must be a whole number of at least 1; got {seconds!r}")
+        self.seconds, self.clock, self.started = int(seconds), clock, clock()
+        super().__init__(questions, title=f"{title}: {len(questions)} questions, {self.seconds // 60}:{self.seconds % 60:02d}")
+        self.correct = _ScoreSheet(lambda: self.time_left() > 0)
+        self.timer = widgets.Play(value=0, min=0, max=self.seconds, interval=1000, show_repeat=False,
+                                  description="clock")
+        self.clock_label = widgets.HTML()
+        self.timer.observe(lambda _: self._refresh_score(), names="value")
+        self.box = widgets.VBox([widgets.HBox([self.timer, self.clock_label]), self.box])
+        self._refresh_score()
+        self.timer.playing = True
+
+    def time_left(self):
+        return max(0.0, self.seconds - (self.clock() - self.started))
+
+    def _refresh_score(self):
+        super()._refresh_score()
+        if not hasattr(self, "clock_label"):
+            return   # called by Quiz.__init__ before the clock exists
+        left = self.time_left()
+        if left > 0:
+            self.clock_label.value = f"<b>{int(left) // 60}:{int(left) % 60:02d}</b> left"
+        else:
+            self.clock_label.value = "<b style='color:#D55E00'>Time is up.</b> Answers checked now get feedback but no score."
+            self.timer.playing = False
+        if self.correct.late if isinstance(self.correct, _ScoreSheet) else False:
+            self.score.value += f" — {len(self.correct.late)} answered after the time was up (not counted)"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"Timed quiz with {len(self.questions)} questions: run this cell to start the clock."
+        return bundle
+
+
+def timed_quiz(rng, n=10, minutes=10):
+    """``n`` questions drawn with ``rng`` from the whole quiz bank, ``minutes`` on the clock."""
+    if not isinstance(minutes, (int, np.integer)) or minutes < 1:
+        raise ValueError(f"minutes must be a whole number of at least 1; got {minutes!r}")
+    return TimedQuiz(quizbank.random_set(n, rng), seconds=60 * minutes)

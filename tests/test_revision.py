@@ -1,0 +1,277 @@
+"""course_utils.revision: glossary, formula sheet, misconceptions, flash cards, timed quiz."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import attention, gru, lstm, quizbank, revision, rnn
+from course_utils.widgets import Question
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# --- glossary ---------------------------------------------------------------------------
+
+REQUIRED_CHINESE = ["遗忘门", "输入门", "输出门", "重置门", "更新门", "细胞状态", "梯度消失", "梯度爆炸",
+                    "时间反向传播", "教师强制", "束搜索", "注意力"]
+
+
+def test_glossary_has_30_terms_with_the_required_ones_and_no_duplicates():
+    assert len(revision.GLOSSARY) >= 30
+    chinese = [t.chinese for t in revision.GLOSSARY]
+    for word in REQUIRED_CHINESE:
+        assert any(word in c for c in chinese), word
+    english = [t.english.lower() for t in revision.GLOSSARY]
+    assert len(set(english)) == len(english)
+    assert len(set(chinese)) == len(chinese)
+
+
+def test_glossary_entries_are_one_sentence_each_and_cover_every_chapter():
+    for term in revision.GLOSSARY:
+        assert re.search(r"[\u4e00-\u9fff]", term.chinese), term
+        assert term.meaning.endswith(".") and term.meaning[0].isupper(), term
+        # one sentence: no full stop followed by a capital inside it
+        assert not re.search(r"\.\s+[A-Z]", term.meaning), term
+        assert "|" not in term.meaning + term.english + term.chinese  # it lives in a Markdown table
+    assert {t.chapter for t in revision.GLOSSARY} == {1, 2, 3, 4, 5, 6}
+
+
+def _first_use_pairs():
+    """'english (中文)' as the notebooks write a key term at first use."""
+    pairs = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "markdown":
+                for english, chinese in re.findall(r"([A-Za-z][A-Za-z\- ]+?) \(([\u4e00-\u9fff][^)]*)\)",
+                                                   "".join(cell["source"])):
+                    pairs.setdefault(english.lower().strip(), set()).add(chinese.strip())
+    return pairs
+
+
+def test_glossary_chinese_agrees_with_the_chapters():
+    used = _first_use_pairs()
+    disagreements = []
+    for term in revision.GLOSSARY:
+        name = re.sub(r"\s*\(.*\)$", "", term.english).lower()   # "long-term dependency", not its abbreviation
+        for english, chinese in used.items():
+            if english.endswith(name) and not any(term.chinese in c or c in term.chinese for c in chinese):
+                disagreements.append(f"{term.english}: glossary {term.chinese}, notebooks {sorted(chinese)}")
+    assert disagreements == []
+
+
+def test_glossary_table_has_one_row_per_term():
+    table = revision.glossary_table().splitlines()
+    assert len(table) == 2 + len(revision.GLOSSARY)
+    assert "| forget gate | 遗忘门 | 04 |" in revision.glossary_table()
+
+
+# --- flash cards ----------------------------------------------------------------------------
+
+def test_flash_card_flips_between_term_and_meaning():
+    front = revision.flash_card(card=1, face="term")
+    back = revision.flash_card(card=1, face="meaning")
+    first = revision.GLOSSARY[0]
+    assert front.ok and back.ok
+    assert first.english in front.text and first.chinese in front.text and first.meaning not in front.text
+    assert first.meaning in back.text and first.chinese not in back.text
+
+
+def test_flash_card_decks_hold_one_chapter_and_wrap_around():
+    chapter_4 = [t for t in revision.GLOSSARY if t.chapter == 4]
+    result = revision.flash_card(card=len(chapter_4) + 2, face="term", deck="chapter 04")
+    assert result.values == {"term": chapter_4[1].english, "face": "term", "card": 2, "cards": len(chapter_4)}
+    assert f"card 2 of {len(chapter_4)}" in result.text
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"card": 0}, "card must be a whole number from 1; got 0."),
+    ({"card": 2.5}, "card must be a whole number from 1; got 2.5."),
+    ({"face": "back"}, "face must be 'term' or 'meaning'; got 'back'."),
+    ({"deck": "chapter 09"}, "deck must be one of all chapters, chapter 01,"),
+])
+def test_flash_card_reports_bad_controls(kwargs, message):
+    result = revision.flash_card(**kwargs)
+    assert not result.ok and result.text.startswith(message)
+
+
+# --- formula sheet and shapes ---------------------------------------------------------
+
+def _latex(key):
+    """W_xi -> W_{xi}; b_hh -> b_{hh}; b_i stays b_i."""
+    letter, sub = key.split("_", 1)
+    return f"{letter}_{{{sub}}}" if len(sub) > 1 else key
+
+
+@pytest.mark.parametrize("model, keys", [
+    ("RNN", rnn.param_shapes(3, 4)),
+    ("LSTM", lstm.param_shapes(3, 4)),
+    ("GRU (Cho 2014)", gru.param_shapes(3, 4)),
+    ("GRU (reset-after)", gru.param_shapes(3, 4, reset_after=True)),
+    ("attention (additive)", attention.KEYS),
+])
+def test_the_formula_sheet_uses_every_parameter_of_the_code(model, keys):
+    column = " ".join(eq for rows in revision.FORMULA_SHEET[model].values() for eq in rows)
+    if model == "GRU (reset-after)":   # its gates are written "as in Cho"
+        column += " ".join(revision.FORMULA_SHEET["GRU (Cho 2014)"]["gates"])
+    for key in keys:
+        assert _latex(key) in column, (model, key)
+
+
+def test_formula_sheet_is_a_side_by_side_table():
+    sheet = revision.formula_sheet().splitlines()
+    models = list(revision.FORMULA_SHEET)
+    assert all(row.count(" | ") == len(models) for row in sheet if not row.startswith("|---"))
+    assert "H_t = Z_t \\odot H_{t-1} + (1 - Z_t) \\odot \\tilde{H}_t" in sheet[4]
+    assert "4(DH + H² + H)" in revision.formula_sheet()
+
+
+def test_parameter_counts_equal_the_sizes_of_the_real_parameters():
+    rng = np.random.default_rng(0)
+    D, H, A = 5, 7, 3
+    real = {"RNN": rnn.init_rnn_params(D, H, rng), "LSTM": lstm.init_lstm_params(D, H, rng),
+            "GRU (Cho 2014)": gru.init_gru_params(D, H, rng),
+            "GRU (reset-after)": gru.init_gru_params(D, H, rng, reset_after=True)}
+    table = revision.shapes_table(D, H, A)
+    for model, params in real.items():
+        count = sum(p.size for p in params.values())
+        assert re.search(rf"\| {re.escape(model)} \| .* \| {count:,} \|", table), model
+    att = attention.init_attention_params(H, H, A, rng)
+    assert revision.attention_param_count(H, H, A) == sum(p.size for p in att.values())
+    assert f"| {revision.attention_param_count(H, H, A):,} |" in table
+    assert "W_xi, W_xf, W_xo, W_xc: (5, 7)" in table
+
+
+# --- misconceptions -----------------------------------------------------------------------
+
+def test_misconceptions_include_the_seed_errors_and_the_usual_ones():
+    seed = [m for m in revision.MISCONCEPTIONS if m.seed_error]
+    assert len(seed) == 4   # DESIGN §9
+    claims = " ".join(m.claim for m in revision.MISCONCEPTIONS)
+    for phrase in ("not shared across time", "h_{t-1} ⊙ r_t", "added to the next input", "U and W",
+                   "Z_t", "removes vanishing gradients entirely", "between libraries"):
+        assert phrase in claims, phrase
+    assert all(m.correction and m.claim != m.correction for m in revision.MISCONCEPTIONS)
+
+
+@pytest.mark.parametrize("index", range(len(revision.MISCONCEPTIONS)))
+def test_every_demonstration_is_one_line_and_makes_its_point(index):
+    line = revision.MISCONCEPTIONS[index].demo()
+    assert "\n" not in line and "False" not in line
+    assert line == revision.MISCONCEPTIONS[index].demo()   # deterministic
+
+
+def test_seed_gru_formula_demo_numbers():
+    # Z ≈ 1 keeps H_(t-1) = 0.8 exactly; the seed's version scales it by R_t < 1
+    line = revision.MISCONCEPTIONS[1].demo()
+    assert "gives H_t = 0.800 = H_(t-1)" in line
+    assert float(line.rsplit(" ", 1)[1]) < 0.8
+
+
+def test_beam_demo_matches_the_hand_computed_probabilities():
+    # greedy takes a (0.6) then a tie at 0.5: 0.30; a then b / b then a: 0.4 · 0.9 = 0.36 is the best
+    assert revision.MISCONCEPTIONS[8].demo() == "greedy: P = 0.30; beam (k = 2): P = 0.36; best of all sequences: 0.36"
+
+
+def test_stack_and_split_gates_round_trip_and_orders_matter(rng):
+    params = lstm.init_lstm_params(3, 4, rng)
+    W_x, W_h, b = revision.stack_gates(params, "ifgo")
+    assert W_x.shape == (3, 16) and W_h.shape == (4, 16) and b.shape == (16,)
+    np.testing.assert_array_equal(W_x[:, 8:12], params["W_xc"])   # PyTorch's g block is the candidate
+    back = revision.split_gates(W_x, W_h, b, "ifgo")
+    assert all(np.array_equal(back[k], params[k]) for k in params)
+    wrong = revision.split_gates(W_x, W_h, b, "iofc")
+    assert np.array_equal(wrong["W_xo"], params["W_xf"])
+    gru_params = gru.init_gru_params(3, 4, rng)
+    torch = revision.stack_gates(gru_params, revision.GRU_ORDERS["PyTorch"])
+    assert np.array_equal(revision.split_gates(*torch, revision.GRU_ORDERS["Keras"])["W_xz"], gru_params["W_xr"])
+
+
+# --- the cell-path widget ---------------------------------------------------------------------
+
+def test_cell_path_is_the_product_of_the_last_forget_gates():
+    result = revision.cell_path_experiment(forget_bias=1.0, steps=12)
+    X = np.random.default_rng(5).normal(size=(1, 12, 4))
+    params = lstm.init_lstm_params(4, 8, np.random.default_rng(6), forget_bias=1.0)
+    F = lstm.gate_values(lstm.lstm_forward(X, None, params)[2])["F"][0]
+    for k in (1, 5, 12):
+        expected = np.mean([np.prod(F[12 - k:, j]) for j in range(8)])
+        assert result.values["kept"][k - 1] == pytest.approx(expected, rel=1e-12)
+    assert np.all(np.diff(result.values["kept"]) < 0)   # every factor is below 1
+
+
+def test_a_large_forget_bias_keeps_the_cell_path_open():
+    low = revision.cell_path_experiment(forget_bias=0.0, steps=100).values["kept"][-1]
+    high = revision.cell_path_experiment(forget_bias=8.0, steps=100).values["kept"][-1]
+    assert low < 1e-20 and high > 0.9
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"forget_bias": 9.0}, "forget_bias must be between −4 and 8; got 9.0."),
+    ({"steps": 1}, "steps must be a whole number from 2 to 400; got 1."),
+    ({"steps": 500}, "steps must be a whole number from 2 to 400; got 500."),
+])
+def test_cell_path_reports_bad_controls(kwargs, message):
+    result = revision.cell_path_experiment(**kwargs)
+    assert not result.ok and result.fig is None and result.text == message
+
+
+# --- the timed quiz ------------------------------------------------------------------------------
+
+Q = [Question("t-1", 1, "2 + 2?", ("3", "4"), 1, "Arithmetic."),
+     Question("t-2", 1, "1 + 1?", ("2", "3"), 0, "Also arithmetic.")]
+
+
+def _answer(quiz, row, option):
+    rows = quiz.box.children[1].children[1:-1]
+    rows[row].children[1].value = option
+    rows[row].children[2].click()
+
+
+def test_timed_quiz_counts_answers_before_the_bell_only():
+    now = [100.0]
+    quiz = revision.TimedQuiz(Q, seconds=60, clock=lambda: now[0])
+    assert quiz.timer.playing and quiz.timer.max == 60
+    assert "1:00" in quiz.clock_label.value
+    now[0] = 130.0
+    _answer(quiz, 0, 1)
+    assert "Score: 1 / 2" in quiz.score.value and "0:30" in quiz.clock_label.value
+    now[0] = 161.0
+    _answer(quiz, 1, 0)           # right, but late
+    assert "Score: 1 / 2" in quiz.score.value
+    assert "1 answered after the time was up" in quiz.score.value
+    assert "Time is up" in quiz.clock_label.value and not quiz.timer.playing
+    assert "Correct" in quiz.box.children[1].children[2].children[3].value   # feedback is still given
+
+
+def test_timed_quiz_ticks_update_the_clock():
+    now = [0.0]
+    quiz = revision.TimedQuiz(Q, seconds=90, clock=lambda: now[0])
+    now[0] = 75.0
+    quiz.timer.value = 75          # what the browser's Play widget does every second
+    assert "0:15" in quiz.clock_label.value
+    assert quiz._repr_mimebundle_()["text/plain"] == "Timed quiz with 2 questions: run this cell to start the clock."
+
+
+def test_timed_quiz_rejects_a_bad_duration():
+    with pytest.raises(ValueError, match="seconds must be a whole number of at least 1; got 0"):
+        revision.TimedQuiz(Q, seconds=0)
+    with pytest.raises(ValueError, match="minutes must be a whole number of at least 1; got 0.5"):
+        revision.timed_quiz(np.random.default_rng(0), minutes=0.5)
+
+
+def test_timed_quiz_draws_distinct_questions_from_the_bank_reproducibly():
+    a = revision.timed_quiz(np.random.default_rng(3), n=5, minutes=2)
+    b = revision.timed_quiz(np.random.default_rng(3), n=5, minutes=2)
+    ids = [q.qid for q in a.questions]
+    assert ids == [q.qid for q in b.questions] and len(set(ids)) == 5
+    assert set(ids) <= {q.qid for q in quizbank.all_questions()}
+    assert a.seconds == 120
+
+
+def test_the_bank_has_40_questions_covering_every_chapter():
+    bank = quizbank.all_questions()
+    assert len(bank) >= 40
+    assert {q.chapter for q in bank} >= {1, 2, 3, 4, 5, 6}
+    assert len({q.prompt for q in bank}) == len(bank)
