@@ -18,6 +18,8 @@ their recurrent matrices side by side and do one product. T does not appear:
 the same weights serve every step (parameter sharing).
 
 Chapter 05 shows these in a widget; chapter 07 reuses them for its formula sheet.
+The module also holds chapter 05's other widget function, ``gru_gate_experiment``:
+the update and reset gates of a trained GRU language model on a text the learner types.
 """
 
 from typing import NamedTuple
@@ -26,6 +28,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ._validate import check_positive_int
+from .gru import gate_values
 from .plotting import PALETTE
 from .widgets import Result, problem
 
@@ -108,3 +111,55 @@ def cost_experiment(D=32, H=64):
     fig.suptitle(f"Cost of one cell with D = {D} inputs and H = {H} hidden units (per example, per step)", fontsize=10)
     return Result(text=cost_table(D, H), fig=fig,
                   values={r.cell: {"params": r.params, "macs": r.macs, "sequential": r.sequential} for r in rows})
+
+
+# --- the gates of a trained GRU on a typed text -------------------------------------
+
+MAX_GATE_CHARS = 60
+
+
+def _char_label(c):
+    return {" ": "_", "\n": "⏎"}.get(c, c)
+
+
+def gru_gate_experiment(text, params, vocab, unit_order=None):
+    """Widget function: heatmaps of Z_t and R_t (units × characters) of a GRU language model.
+
+    text : what the model reads, at most MAX_GATE_CHARS characters of its vocabulary.
+    params : a course_utils.seqmodels "gru" model (one-hot or embedding input, either form).
+    vocab : the model's character Vocab.
+    unit_order : (H,) unit indices, top row first; default: by decreasing mean Z on ``text``.
+    values: "Z", "R" (T, H) and "order".
+    """
+    from . import seqmodels  # seqmodels imports the cell modules lazily too
+
+    if not isinstance(text, str) or not text:
+        return problem("Type some text first, e.g. 'The river ran past the mill.'")
+    if len(text) > MAX_GATE_CHARS:
+        return problem(f"Keep the text to {MAX_GATE_CHARS} characters or fewer; got {len(text)}.")
+    unknown = sorted({c for c in text if c not in vocab})
+    if unknown:
+        return problem(f"The model's corpus has no {unknown}: use letters, digits and common punctuation.")
+    _, cache = seqmodels.forward(params, {"ids": vocab.encode(text)[None]}, "gru", "tag")
+    gates = gate_values(cache.cell_cache)
+    Z, R = gates["Z"][0], gates["R"][0]                                   # (T, H)
+    order = np.argsort(-Z.mean(axis=0), kind="stable") if unit_order is None else np.asarray(unit_order)
+    fig, axes = plt.subplots(2, 1, figsize=(7.5, 5), dpi=80, sharex=True)
+    fig.subplots_adjust(left=0.09, right=0.9, bottom=0.1, top=0.93, hspace=0.25)
+    for ax, values, name in ((axes[0], Z, "update gate Z_t: yellow = keep the old state"),
+                             (axes[1], R, "reset gate R_t: yellow = use the old state in the candidate")):
+        image = ax.imshow(values[:, order].T, cmap="viridis", vmin=0, vmax=1, aspect="auto",
+                          interpolation="nearest")
+        ax.set_ylabel("unit (sorted)")
+        ax.set_yticks([])
+        ax.set_title(name, fontsize=10)
+    axes[1].set_xticks(np.arange(len(text)), labels=[_char_label(c) for c in text], fontsize=8)
+    axes[1].set_xlabel("character read at step t (_ is a space)")
+    fig.colorbar(image, ax=axes, label="gate value", fraction=0.04, pad=0.02)
+    mean_z = Z.mean(axis=0)
+    slow, fast = order[0], order[-1]
+    summary = (f"{len(text)} characters, {Z.shape[1]} units. Slowest unit {slow}: mean Z = {mean_z[slow]:.2f} "
+               f"(time constant ≈ {1 / max(1 - mean_z[slow], 1e-9):.1f} steps); fastest unit {fast}: "
+               f"mean Z = {mean_z[fast]:.2f}.\nUnits with Z > 0.9 at every step of this text: "
+               f"{int(np.sum(Z.min(axis=0) > 0.9))} of {Z.shape[1]}.")
+    return Result(text=summary, fig=fig, values={"Z": Z, "R": R, "order": order})

@@ -93,58 +93,73 @@ def _sigmoid_(A):
     return A
 
 
-def _step(XWb_t, H_prev, f, gates_t):
+def _step(XWb_t, H_prev, f, gates_t, H_t, M_t):
     """One step given the input's share XWb_t = X_t W_x + b (N, 3H).
 
-    Writes [R_t | Z_t | H̃_t] into gates_t (N, 3H). Returns (H_t, M_t) where M_t is
-    what the candidate's recurrent product needs again in the backward pass:
-    R_t ⊙ H_{t-1} (Cho form) or G_t = H_{t-1} W_hh + b_hh (reset-after form).
+    Writes [R_t | Z_t | H̃_t] into gates_t (N, 3H), H_t (N, H) into H_t, and into
+    M_t (N, H) what the candidate's recurrent product needs again in the backward
+    pass: R_t ⊙ H_{t-1} (Cho form) or G_t = H_{t-1} W_hh + b_hh (reset-after form).
+    Everything is written into the arrays passed: no copies in the loop.
     """
     H = H_prev.shape[1]
-    reset_after = f.b_hh is not None
     HW = H_prev @ f.W_h                            # one product for every block that does not wait for R_t
-    np.add(XWb_t[:, :2 * H], HW[:, :2 * H], out=gates_t[:, :2 * H])
-    _sigmoid_(gates_t[:, :2 * H])                   # R_t, Z_t = σ(...)
+    RZ_t = gates_t[:, :2 * H]
+    np.add(XWb_t[:, :2 * H], HW[:, :2 * H], out=RZ_t)
+    _sigmoid_(RZ_t)                                # R_t, Z_t = σ(...)
     R_t, Z_t, H_tilde = gates_t[:, :H], gates_t[:, H:2 * H], gates_t[:, 2 * H:]
-    if reset_after:
-        M_t = HW[:, 2 * H:] + f.b_hh               # G_t = H_{t-1} W_hh + b_hh
-        A_h = XWb_t[:, 2 * H:] + R_t * M_t
+    if f.b_hh is not None:
+        np.add(HW[:, 2 * H:], f.b_hh, out=M_t)     # G_t = H_{t-1} W_hh + b_hh
+        np.multiply(R_t, M_t, out=H_tilde)         # R_t ⊙ G_t
     else:
-        M_t = R_t * H_prev                         # R_t ⊙ H_{t-1}, then its own product
-        A_h = XWb_t[:, 2 * H:] + M_t @ f.W_hh
-    np.tanh(A_h, out=H_tilde)
-    H_t = Z_t * H_prev + (1 - Z_t) * H_tilde
-    return H_t, M_t
+        np.multiply(R_t, H_prev, out=M_t)          # R_t ⊙ H_{t-1}: only now can its product start
+        np.matmul(M_t, f.W_hh, out=H_tilde)
+    H_tilde += XWb_t[:, 2 * H:]
+    np.tanh(H_tilde, out=H_tilde)                  # H̃_t = tanh(...)
+    np.multiply(Z_t, H_prev, out=H_t)              # H_t = Z_t ⊙ H_{t-1} + (1 - Z_t) ⊙ H̃_t, in this order:
+    write = 1 - Z_t                                # Z_t = 1 then gives H_{t-1} exactly, not up to round-off
+    write *= H_tilde
+    H_t += write
 
 
-def _step_backward(dH_t, H_prev, gates_t, M_t, f, dA_t):
-    """One step of BPTT, one local derivative per line.
+def _local_derivatives(H_prev, gates, M):
+    """The derivatives that depend only on the forward pass, for all steps at once
+    (leading axes ..., N, H; no recurrence in them, so no Python loop):
 
-    dH_t (N, H) is the total gradient reaching H_t. Writes the pre-activation
-    gradients [dA_r | dA_z | dA_h] into dA_t (N, 3H). Returns (dH_prev, dN_t), where
-    dN_t is the gradient at the candidate's recurrent product: dA_h (Cho form, the
-    product is M_t W_hh) or dG_t (reset-after, the product is H_{t-1} W_hh).
+    dH_dAz = ∂H_t/∂A_z = (H_{t-1} - H̃_t) ⊙ Z_t(1 - Z_t)
+    dH_dAh = ∂H_t/∂A_h = (1 - Z_t) ⊙ (1 - H̃_t²)
+    dM_dAr = ∂(R_t ⊙ M_t)/∂A_r = M_t ⊙ R_t(1 - R_t), M_t = H_{t-1} (Cho) or G_t (reset-after)
+    """
+    H = H_prev.shape[-1]
+    R, Z, H_tilde = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:]
+    dH_dAz = (H_prev - H_tilde) * Z * (1 - Z)
+    dH_dAh = (1 - Z) * (1 - H_tilde**2)
+    dM_dAr = M * R * (1 - R)
+    return dH_dAz, dH_dAh, dM_dAr
+
+
+def _step_backward(dH_t, gates_t, dH_dAz_t, dH_dAh_t, dM_dAr_t, f, W_rz_T, dA_t, dG_t):
+    """One step of BPTT. dH_t (N, H) is the total gradient reaching H_t.
+
+    Writes the pre-activation gradients [dA_r | dA_z | dA_h] into dA_t (N, 3H) and,
+    in the reset-after form, dG_t = ∂L/∂G_t into dG_t. Returns dH_prev (N, H).
     """
     H = dH_t.shape[1]
-    R_t, Z_t, H_tilde = gates_t[:, :H], gates_t[:, H:2 * H], gates_t[:, 2 * H:]
+    R_t, Z_t = gates_t[:, :H], gates_t[:, H:2 * H]
     dA_r, dA_z, dA_h = dA_t[:, :H], dA_t[:, H:2 * H], dA_t[:, 2 * H:]
-    np.multiply(dH_t, H_prev - H_tilde, out=dA_z)      # dZ_t, from H_t = Z_t ⊙ H_{t-1} + (1 - Z_t) ⊙ H̃_t
-    dH_prev = dH_t * Z_t                               # the direct path: a gated copy of H_{t-1}
-    dH_tilde = dH_t * (1 - Z_t)
-    np.multiply(dH_tilde, 1 - H_tilde**2, out=dA_h)    # through tanh
+    np.multiply(dH_t, dH_dAz_t, out=dA_z)         # through the interpolation's Z_t, then σ
+    np.multiply(dH_t, dH_dAh_t, out=dA_h)         # through (1 - Z_t) ⊙ H̃_t, then tanh
+    dH_prev = dH_t * Z_t                          # the direct path: a gated copy of H_{t-1}
     if f.b_hh is not None:
-        dN_t = dA_h * R_t                              # dG_t
-        np.multiply(dA_h, M_t, out=dA_r)               # dR_t = dA_h ⊙ G_t
-        dH_prev += dN_t @ f.W_hh.T
+        np.multiply(dA_h, R_t, out=dG_t)          # A_h contains R_t ⊙ G_t
+        np.multiply(dA_h, dM_dAr_t, out=dA_r)     # dR_t = dA_h ⊙ G_t, then σ
+        dH_prev += dG_t @ f.W_hh.T                # G_t = H_{t-1} W_hh + b_hh
     else:
-        dN_t = dA_h
-        dRH_prev = dA_h @ f.W_hh.T                     # gradient at R_t ⊙ H_{t-1}
-        np.multiply(dRH_prev, H_prev, out=dA_r)        # dR_t
-        dH_prev += dRH_prev * R_t
-    S = gates_t[:, :2 * H]
-    dA_t[:, :2 * H] *= S * (1 - S)                     # through σ, for R_t and Z_t
-    dH_prev += dA_t[:, :2 * H] @ f.W_h[:, :2 * H].T    # through W_hr and W_hz
-    return dH_prev, dN_t
+        dRH_prev = dA_h @ f.W_hh.T                # gradient at R_t ⊙ H_{t-1}
+        np.multiply(dRH_prev, dM_dAr_t, out=dA_r)  # dR_t = dRH_prev ⊙ H_{t-1}, then σ
+        dRH_prev *= R_t
+        dH_prev += dRH_prev
+    dH_prev += dA_t[:, :2 * H] @ W_rz_T           # through W_hr and W_hz
+    return dH_prev
 
 
 # --- validation ---------------------------------------------------------------
@@ -220,7 +235,7 @@ def _forward(X, H0, params, reset_after):
     M = np.empty((T, N, H_size), dtype=X.dtype)
     Hs[0] = H0
     for t in range(T):
-        Hs[t + 1], M[t] = _step(XWb[t], Hs[t], f, gates[t])
+        _step(XWb[t], Hs[t], f, gates[t], Hs[t + 1], M[t])
     H_out = np.ascontiguousarray(Hs[1:].transpose(1, 0, 2))   # a copy: editing it cannot corrupt the cache
     return H_out, Hs[T].copy(), GRUCache(X_tm, Hs, gates, M, f, params, reset_after)
 
@@ -256,14 +271,19 @@ def gru_backward(dH, cache, dstate_T=None, reset_after=None):
     _check_dtype("dH", dH, cache.params)
     dnext = np.zeros((N, H_size), dtype=dtype) if dstate_T is None else dstate_T
     check_shape("dstate_T", dnext, (N, H_size))
+    f = cache.fused
     dA = np.empty((T, N, 3 * H_size), dtype=dtype)
-    dN = np.empty((T, N, H_size), dtype=dtype)
+    dG = np.empty((T, N, H_size), dtype=dtype) if cache.reset_after else None
+    H_prev = cache.H[:-1]
+    local = _local_derivatives(H_prev, cache.gates, cache.M if cache.reset_after else H_prev)
+    W_rz_T = np.ascontiguousarray(f.W_h[:, :2 * H_size].T)
+    dH_tm = dH.transpose(1, 0, 2).copy()                        # (T, N, H): contiguous steps
     for t in reversed(range(T)):
-        dnext, dN[t] = _step_backward(dH[:, t] + dnext, cache.H[t], cache.gates[t], cache.M[t], cache.fused, dA[t])
+        dnext = _step_backward(dH_tm[t] + dnext, cache.gates[t], *(d[t] for d in local), f, W_rz_T,
+                               dA[t], None if dG is None else dG[t])
     # the weights are shared, so their gradients are sums over t: one product each
     dA2 = dA.reshape(T * N, 3 * H_size)
-    dN2 = dN.reshape(T * N, H_size)
-    H_prev2 = cache.H[:-1].reshape(T * N, H_size)
+    H_prev2 = H_prev.reshape(T * N, H_size)
     dW_x = cache.X.reshape(T * N, D).T @ dA2
     dW_rz = H_prev2.T @ dA2[:, :2 * H_size]
     grads = {}
@@ -273,11 +293,12 @@ def gru_backward(dH, cache, dstate_T=None, reset_after=None):
         if g != "h":
             grads[f"W_h{g}"] = dW_rz[:, block]
     if cache.reset_after:
-        grads["W_hh"] = H_prev2.T @ dN2                 # G_t = H_{t-1} W_hh + b_hh
-        grads["b_hh"] = dN2.sum(axis=0)
-    else:
-        grads["W_hh"] = cache.M.reshape(T * N, H_size).T @ dN2   # the product (R_t ⊙ H_{t-1}) W_hh
-    dX = (dA2 @ cache.fused.W_x.T).reshape(T, N, D).transpose(1, 0, 2)
+        dG2 = dG.reshape(T * N, H_size)
+        grads["W_hh"] = H_prev2.T @ dG2                 # G_t = H_{t-1} W_hh + b_hh
+        grads["b_hh"] = dG2.sum(axis=0)
+    else:                                               # the product (R_t ⊙ H_{t-1}) W_hh
+        grads["W_hh"] = cache.M.reshape(T * N, H_size).T @ dA2[:, 2 * H_size:]
+    dX = (dA2 @ f.W_x.T).reshape(T, N, D).transpose(1, 0, 2)
     return np.ascontiguousarray(dX), dnext, {k: grads[k] for k in cache.params}
 
 
