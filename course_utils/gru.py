@@ -49,17 +49,23 @@ def param_shapes(D, H, reset_after=False):
     return shapes
 
 
-def init_gru_params(input_size, hidden_size, rng, dtype=np.float64, reset_after=False):
-    """W_x* (D, H) Xavier-uniform, W_h* (H, H) orthogonal, biases zeros.
+def init_gru_params(input_size, hidden_size, rng, dtype=np.float64, reset_after=False, update_bias=0.0):
+    """W_x* (D, H) Xavier-uniform, W_h* (H, H) orthogonal, biases zeros except b_z = update_bias.
 
     Keys: W_xr, W_hr, b_r, W_xz, W_hz, b_z, W_xh, W_hh, b_h, plus b_hh (H,) when reset_after=True.
+    A positive update_bias starts every Z_t near σ(update_bias) (0.95 for 3), so each
+    unit keeps most of its state per step until training decides otherwise: the GRU's
+    counterpart of the LSTM's forget-gate bias. 0 starts Z_t near 0.5, which halves an
+    old state's share at every step.
     """
     _check_reset_after(reset_after)
+    if not np.isfinite(update_bias):
+        raise ValueError(f"update_bias must be a finite number; got {update_bias!r}")
     params = {}
     for g in BLOCKS:
         params[f"W_x{g}"] = xavier_uniform(input_size, hidden_size, rng, dtype)
         params[f"W_h{g}"] = orthogonal(hidden_size, rng, dtype=dtype)
-        params[f"b_{g}"] = np.zeros(hidden_size, dtype=dtype)
+        params[f"b_{g}"] = np.full(hidden_size, update_bias if g == "z" else 0.0, dtype=dtype)
     if reset_after:
         params["b_hh"] = np.zeros(hidden_size, dtype=dtype)
     return params

@@ -73,6 +73,16 @@ def test_parameter_keys_are_the_design_names(rng):
     assert list(init_gru_params(D, H, rng, reset_after=True))[-1] == "b_hh"
 
 
+def test_update_bias_sets_only_b_z(rng):
+    params = init_gru_params(D, H, rng, update_bias=3.0)
+    np.testing.assert_array_equal(params["b_z"], np.full(H, 3.0))
+    assert not params["b_r"].any() and not params["b_h"].any()
+    _, cache = gru_step_forward(np.zeros((1, D)), None, params)
+    np.testing.assert_allclose(gate_values(cache)["Z"], 1 / (1 + np.exp(-3.0)))  # Z starts at σ(3) ≈ 0.95
+    with pytest.raises(ValueError, match="update_bias must be a finite number; got nan"):
+        init_gru_params(D, H, rng, update_bias=float("nan"))
+
+
 def test_the_two_forms_differ_for_the_same_weights(rng):
     after, X, H0 = make(rng, True)
     after["b_hh"][:] = 0.0  # same numbers in every shared key; only where R_t is applied differs
