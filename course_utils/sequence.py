@@ -214,3 +214,17 @@ def lm_windows(ids, seq_len, batch_size, rng):
     starts = rng.integers(0, len(ids) - seq_len, size=batch_size)
     window = starts[:, None] + np.arange(seq_len)
     return {"ids": ids[window], "y": ids[window + 1]}
+
+
+def bag_of_tokens(ids, lengths, V, dtype=np.float64):
+    """Order-blind features: counts (N, V) of each token id over the real steps of each sequence.
+
+    "good but not great" and "not good but great" get the same row: a model on these
+    features cannot use word order, which makes it the baseline a sequence model must beat.
+    """
+    check_positive_int("V", V)
+    _check_ids("ids", ids, V)
+    mask = length_mask(lengths, ids.shape[1], dtype)
+    counts = np.zeros((ids.shape[0], V), dtype=dtype)
+    np.add.at(counts, (np.arange(ids.shape[0])[:, None].repeat(ids.shape[1], 1), ids), mask)
+    return counts

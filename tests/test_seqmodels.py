@@ -163,3 +163,15 @@ def test_registry_names_the_design_api():
     cell = sm.get_cell("rnn")
     rnn = importlib.import_module("course_utils.rnn")
     assert (cell.init, cell.forward, cell.backward) == (rnn.init_rnn_params, rnn.rnn_forward, rnn.rnn_backward)
+
+
+def test_sampled_ids_follow_the_model_distribution(rng):
+    vocab = build_vocab(["abcab"])
+    params = sm.init_model("rnn", len(vocab), 8, len(vocab), rng)
+    params["b_q"] += np.array([0, 0, 0, 0, 1.5, 0.5, -0.5])   # a distribution far from uniform
+    prompt = vocab.encode("ab")
+    _, P, _ = sm.run_ids(params, prompt)
+    draw = np.random.default_rng(5)
+    counts = np.bincount([sm.sample_ids(params, prompt, 1, 1.0, draw)[0] for _ in range(3000)], minlength=len(vocab))
+    # 3000 draws: the standard error of each frequency is below 0.01
+    np.testing.assert_allclose(counts / 3000, P[-1], atol=0.03)

@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+
+from course_utils import rnn_lab
+from course_utils import seqmodels as sm
+from course_utils import text_tasks as tt
+from course_utils.sequence import build_vocab
+
+
+@pytest.fixture(scope="module")
+def sentiment_model():
+    data = tt.negation_data(600, 10, np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    params, _ = sm.train(data["train"], "rnn", "classify", len(data["vocab"]), 24, 2, rng, embed_dim=12,
+                         steps=250, lr=0.02, progress="none")
+    return params, data["vocab"]
+
+
+@pytest.fixture(scope="module")
+def char_model():
+    vocab = build_vocab(["The river ran past the mill. "])
+    params = sm.init_model("rnn", len(vocab), 8, len(vocab), np.random.default_rng(0))
+    return params, vocab
+
+
+def test_unrolled_experiment_lists_what_produces_H_t():
+    result = rnn_lab.unrolled_experiment(t=3, T=6)
+    assert result.ok and result.fig is not None
+    assert result.values == {"inputs": [1, 2, 3], "weight_uses": 3}
+    assert "X_1, X_2, X_3" in result.text
+    assert rnn_lab.unrolled_experiment(t=0, T=4).values["inputs"] == []
+    late = rnn_lab.unrolled_experiment(t=9, T=6)
+    assert not late.ok and "from 0 to T=6" in late.text
+
+
+def test_sentiment_experiment_follows_negation_word_by_word(sentiment_model):
+    params, vocab = sentiment_model
+    result = rnn_lab.sentiment_experiment("the film was not good", params, vocab)
+    p = result.values["p_positive"]
+    assert len(p) == 5
+    assert p[-1] < 0.5 and "negative" in result.text
+    assert rnn_lab.sentiment_experiment("the film was good", params, vocab).values["p_positive"][-1] > 0.5
+    unknown = rnn_lab.sentiment_experiment("the film was superb", params, vocab)
+    assert not unknown.ok and "superb" in unknown.text
+    assert not rnn_lab.sentiment_experiment("   ", params, vocab).ok
+
+
+def test_segmentation_experiment_keeps_every_character(rng):
+    data = tt.segmentation_data(50, 5, rng)
+    params = sm.init_model("rnn", len(data["vocab"]), 8, 2, rng, embed_dim=4)
+    result = rnn_lab.segmentation_experiment("我们 学习X。", params, data["vocab"])
+    words = result.values["words"]
+    assert "".join(words) == "我们学习X。"          # spaces removed, nothing lost
+    assert len(result.values["p_start"]) == 6
+    assert "X" in result.text.splitlines()[-1]      # the unknown character is reported
+    assert not rnn_lab.segmentation_experiment("", params, data["vocab"]).ok
+    assert not rnn_lab.segmentation_experiment("学" * 100, params, data["vocab"]).ok
+
+
+def test_sample_experiment_is_seeded_and_reports_bad_controls(char_model):
+    params, vocab = char_model
+    a = rnn_lab.sample_experiment("The ", 0.8, params, vocab, seed=3)
+    b = rnn_lab.sample_experiment("The ", 0.8, params, vocab, seed=3)
+    assert a.text == b.text and a.text.startswith("The ")
+    p = a.values["p_next"]
+    assert p.sum() == pytest.approx(1.0) and p[:4].sum() == 0.0   # reserved tokens are never proposed
+    # a lower temperature concentrates the next-character distribution
+    cold = rnn_lab.sample_experiment("The ", 0.1, params, vocab).values["p_next"]
+    assert cold.max() > p.max()
+    assert "between 0.05 and 10" in rnn_lab.sample_experiment("The ", 0.0, params, vocab).text
+    assert "'Z'" in rnn_lab.sample_experiment("Zebra", 1.0, params, vocab).text
+    assert not rnn_lab.sample_experiment("", 1.0, params, vocab).ok
+
+
+def test_hidden_state_experiment_clamps_the_step(char_model):
+    params, vocab = char_model
+    result = rnn_lab.hidden_state_experiment("the mill", 50, params, vocab)
+    assert result.ok and result.values["step"] == 8 and result.values["H"].shape == (8, 8)
+    assert "'the mill'" in result.text
+    assert not rnn_lab.hidden_state_experiment("the mill", 0, params, vocab).ok
+
+
+def test_draw_encoder_decoder_has_one_decoder_step_per_output_plus_eos():
+    fig = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"))
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels.count("enc") == 2 and labels.count("dec") == 4 and "<eos>" in labels and "<bos>" in labels
