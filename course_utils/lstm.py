@@ -121,7 +121,7 @@ def _step(XWb_t, H_prev, C_prev, W_h, G_t, H_t, C_t, tanh_C_t):
     np.matmul(H_prev, W_h, out=G_t)
     G_t += XWb_t                                 # the four pre-activations side by side
     activate_gates_(G_t)                         # I_t, F_t, O_t = σ(...), C̃_t = tanh(...)
-    I_t, F_t, O_t, Cc_t = (G_t[:, k * H:(k + 1) * H] for k in range(4))
+    I_t, F_t, O_t, Cc_t = G_t[:, :H], G_t[:, H:2 * H], G_t[:, 2 * H:3 * H], G_t[:, 3 * H:]
     np.multiply(F_t, C_prev, out=C_t)            # C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t
     C_t += I_t * Cc_t
     np.tanh(C_t, out=tanh_C_t)
@@ -154,8 +154,8 @@ def _step_backward(dH_t, dC_t, G_t, C_prev, tanh_C_t, dH_dC_t, dG_dA_t, W_h, dA_
     returns (dH_prev, dC_prev).
     """
     H = dH_t.shape[1]
-    I_t, F_t, _, Cc_t = (G_t[:, k * H:(k + 1) * H] for k in range(4))   # O_t is inside dH_dC_t
-    dI_t, dF_t, dO_t, dCc_t = (dA_t[:, k * H:(k + 1) * H] for k in range(4))
+    I_t, F_t, Cc_t = G_t[:, :H], G_t[:, H:2 * H], G_t[:, 3 * H:]       # O_t is inside dH_dC_t
+    dI_t, dF_t, dO_t, dCc_t = dA_t[:, :H], dA_t[:, H:2 * H], dA_t[:, 2 * H:3 * H], dA_t[:, 3 * H:]
     np.multiply(dH_t, tanh_C_t, out=dO_t)     # H_t = O_t ⊙ tanh(C_t)
     dC_t = dC_t + dH_t * dH_dC_t              # C_t reaches the loss through C_{t+1} and through H_t
     np.multiply(dC_t, Cc_t, out=dI_t)         # C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t

@@ -1,0 +1,356 @@
+"""Chapter 04's experiments: why the LSTM's cell state carries gradients, measured.
+
+``state_gradients`` runs BPTT through an LSTM and keeps what reaches every state,
+∂L/∂H_t and ∂L/∂C_t; ``gradient_flow_experiment`` is the widget that plots their
+norms against t next to a vanilla RNN's ∂L/∂H_t on the same input sequence, with
+the forget-gate bias as the control.
+"""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import lstm
+from .gradflow import _plain_log_ticks, gradient_norms  # plain "1e-5" labels: no mathtext per redraw
+from .lstm import gate_values, init_lstm_params, lstm_forward
+from .activations import softmax
+from .plotting import PALETTE
+from .rnn import init_rnn_params, rnn_forward
+from .optim import Adam
+from .seqmodels import cell_params, evaluate, init_model, trainer
+from .sequence import lm_windows, one_hot
+from .tasks import MemorySettings, train_memory_task
+from .text_tasks import char_lm_data, load_corpus
+from .training import fit
+from .widgets import Result, problem
+
+
+def state_gradients(cache, dH_T, dC_T=None):
+    """∂L/∂H_t and ∂L/∂C_t for every t, for a loss read at the last step.
+
+    cache : from ``lstm_forward``; dH_T, dC_T (N, H): ∂L/∂H_T and ∂L/∂C_T (dC_T None: 0).
+    Returns (dH, dC), each (N, T, H): the TOTAL gradient reaching H_t and C_t,
+    i.e. everything that flows back from later steps. For C_t that is
+    dC_{t+1} ⊙ F_{t+1} (the cell path) plus dH_t ⊙ O_t ⊙ (1 − tanh²C_t).
+    The same recursion as ``lstm.lstm_backward``, recording the states' gradients.
+    """
+    T, N, _ = cache.X.shape
+    H_size = cache.W_h.shape[0]
+    dH_next, dC_next = lstm._pair("dstate_T", (dH_T, dC_T), ("dH_T", "dC_T"), N, H_size, cache.G.dtype)
+    dH_dC, dG_dA = lstm._local_derivatives(cache.G, cache.tanh_C)
+    dH = np.empty((T, N, H_size), dtype=cache.G.dtype)
+    dC = np.empty_like(dH)
+    dA_t = np.empty((N, 4 * H_size), dtype=cache.G.dtype)
+    for t in reversed(range(T)):
+        dH[t] = dH_next
+        dC[t] = dC_next + dH_next * dH_dC[t]
+        dH_next, dC_next = lstm._step_backward(dH_next, dC_next, cache.G[t], cache.C[t], cache.tanh_C[t],
+                                               dH_dC[t], dG_dA[t], cache.W_h, dA_t)
+    return dH.transpose(1, 0, 2), dC.transpose(1, 0, 2)
+
+
+# --- the widget: gradient norms against t, LSTM next to RNN ------------------
+
+FLOW_MAX_T = 200
+
+
+@lru_cache(maxsize=None)
+def _flow_setup(hidden_size=32, input_size=4, n=8, seed=0):
+    """The fixed random pieces, drawn once: one input sequence, both cells at their
+    default initialisation, and the loss L = H_T · u for a unit vector u."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, FLOW_MAX_T, input_size))
+    lstm_params = init_lstm_params(input_size, hidden_size, rng)
+    rnn_params = init_rnn_params(input_size, hidden_size, rng)
+    u = rng.standard_normal(hidden_size)
+    dH_T = np.tile(u / np.linalg.norm(u), (n, 1))
+    return X, lstm_params, rnn_params, dH_T
+
+
+def flow_norms(forget_bias=1.0, T=100):
+    """Mean over the batch of ‖∂L/∂C_t‖, ‖∂L/∂H_t‖ (LSTM) and ‖∂L/∂H_t‖ (RNN), each (T,),
+    plus the LSTM's mean forget-gate value."""
+    X, lstm_params, rnn_params, dH_T = _flow_setup()
+    params = dict(lstm_params, b_f=np.full_like(lstm_params["b_f"], forget_bias))
+    _, _, cache = lstm_forward(X[:, :T], None, params)
+    dH, dC = state_gradients(cache, dH_T)
+    H_rnn, _, _ = rnn_forward(X[:, :T], None, rnn_params)
+    F = gate_values(cache)["F"]
+    g = dC[:, -1]
+    cell_only = [g]
+    for t in range(T - 1, 0, -1):   # the cell path alone, from the same ∂L/∂C_T: dC_{t-1} = dC_t ⊙ F_t
+        g = g * F[:, t]
+        cell_only.append(g)
+    cell_only = np.stack(cell_only[::-1], axis=1)
+    norm = lambda G: np.linalg.norm(G, axis=-1).mean(axis=0)  # noqa: E731
+    return {"C": norm(dC), "H": norm(dH), "rnn": gradient_norms(H_rnn, rnn_params["W_hh"], dH_T),
+            "cell_only": norm(cell_only), "F_mean": float(F.mean())}
+
+
+def gradient_flow_experiment(forget_bias=1.0, T=100):
+    """Widget: ‖∂L/∂C_t‖ and ‖∂L/∂H_t‖ of an LSTM and ‖∂L/∂H_t‖ of a vanilla RNN against t
+    (log scale), both freshly initialised, on the same T random inputs; L = H_T · u.
+
+    forget_bias : the LSTM's b_f (every unit), from -10 to 10. Returns a Result with values
+    {"C", "H", "rnn"} (each (T,)), "F_mean" and the ratios first/last of each curve.
+    """
+    if not (np.isfinite(forget_bias) and -10 <= forget_bias <= 10):
+        return problem(f"Choose a forget-gate bias between -10 and 10; got {forget_bias!r}.")
+    if not (isinstance(T, (int, np.integer)) and 2 <= T <= FLOW_MAX_T):
+        return problem(f"Choose a sequence length T between 2 and {FLOW_MAX_T}; got {T!r}.")
+    v = flow_norms(forget_bias, T)
+    ratios = {k: float(v[k][0] / v[k][-1]) for k in ("C", "H", "rnn")}   # what survives T - 1 steps back
+    t = np.arange(1, T + 1)
+    fig = plt.figure(figsize=(6.4, 3.3), dpi=80)
+    ax = fig.add_axes((0.12, 0.15, 0.85, 0.74))   # fixed margins: one draw per update
+    floor = 1e-300                                 # an exact 0 cannot sit on a log axis
+    ax.semilogy(t, np.maximum(v["C"], floor), color=PALETTE[0], lw=2, label="LSTM ‖∂L/∂C_t‖ (cell)")
+    ax.semilogy(t, np.maximum(v["H"], floor), color=PALETTE[4], ls="--", label="LSTM ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["rnn"], floor), color=PALETTE[5], label="RNN ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["cell_only"], floor), color="grey", ls=":", lw=1.5,
+                label="cell path alone: ∂L/∂C_T ⊙ F_T ⊙ ⋯ ⊙ F_{t+1}")
+    ax.set_ylim(max(1e-30, min(np.nanmin(v[k]) for k in ("C", "H", "rnn")) / 3), 10)
+    _plain_log_ticks(ax)
+    ax.set_xlabel("time step t (the loss reads step T)")
+    ax.set_ylabel("gradient norm (log scale)")
+    verdict = "more" if ratios["C"] > ratios["rnn"] else "less"
+    ax.set_title(f"b_f = {forget_bias:.1f} (mean F_t = {v['F_mean']:.2f}): the LSTM cell keeps "
+                 f"{verdict} gradient than the RNN", fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(alpha=0.3)
+    text = (f"From t = {T} back to t = 1 ({T - 1} steps): LSTM cell gradient x {ratios['C']:.1e}, "
+            f"LSTM hidden gradient x {ratios['H']:.1e}, RNN hidden gradient x {ratios['rnn']:.1e} "
+            f"(mean forget gate {v['F_mean']:.3f}).")
+    return Result(text=text, fig=fig, values={**v, "ratios": ratios})
+
+
+# --- the memory task, trained live, and the gates of the trained LSTM --------
+
+# A short run for the notebook (the sweep in tools/results_lag_sweep.py uses
+# tasks.MemorySettings: more steps, a smaller learning rate, H = 32). Both cells
+# get exactly these settings and exactly the same batches.
+LIVE_SETTINGS = MemorySettings(hidden_size=16, n_steps=150, batch_size=32, lr=1e-2)
+LIVE_LAG = 50
+_LIVE_RUNS = {}
+
+
+def live_memory_run(cell, lag=LIVE_LAG, progress="none"):
+    """``tasks.train_memory_task(cell, lag, settings=LIVE_SETTINGS)``, trained once per
+    (cell, lag) and then reused (the notebook trains it; its widgets reuse it)."""
+    if (cell, lag) not in _LIVE_RUNS:
+        _LIVE_RUNS[cell, lag] = train_memory_task(cell, lag, seed=0, settings=LIVE_SETTINGS, progress=progress)
+    return _LIVE_RUNS[cell, lag]
+
+
+def lstm_states(params, ids, task):
+    """Run a trained memory-task LSTM over ids (N, T): (gate values dict of (N, T, H), P (N, V) at the last step)."""
+    X = one_hot(ids, task.vocab_size, dtype=params["W_hq"].dtype)
+    H, _, cache = lstm_forward(X, None, cell_params(params))
+    return gate_values(cache), softmax(H[:, -1] @ params["W_hq"] + params["b_q"])
+
+
+@lru_cache(maxsize=None)
+def memory_unit(lag=LIVE_LAG):
+    """The cell-state unit of the live LSTM that holds (part of) the first symbol best, all the way.
+
+    Run 500 test sequences. For each unit and each split of the K classes into a group
+    and the rest (one class, or two against two), take the class means of C_t at
+    every step after the first symbol, and measure the gap between the group and the
+    rest in within-class standard deviations: a positive gap means no class mean of
+    the group overlaps one of the rest. The unit and split with the largest gap AT
+    ITS WORST STEP hold that distinction from the first symbol to the question.
+
+    Returns (unit index, group (tuple of class indices), worst-step gap).
+    """
+    task = LIVE_SETTINGS.task
+    test = task.test_set(lag, 500)
+    C = lstm_states(live_memory_run("lstm", lag).params, test["ids"], task)[0]["C"][:, 1:].astype(np.float64)
+    K = task.n_classes
+    means = np.stack([C[test["y"] == k].mean(axis=0) for k in range(K)])               # (K, T, H)
+    sd = np.sqrt(np.mean([C[test["y"] == k].var(axis=0) for k in range(K)], axis=0))    # (T, H)
+    best = (-np.inf, 0, (0,))
+    groups = [(k,) for k in range(K)] + [(0, k) for k in range(1, K)] if K == 4 else [(k,) for k in range(K)]
+    for group in groups:
+        inside, rest = means[list(group)], means[[k for k in range(K) if k not in group]]
+        above = ((inside.min(axis=0) - rest.max(axis=0)) / sd).min(axis=0)               # (H,) worst step
+        below = ((rest.min(axis=0) - inside.max(axis=0)) / sd).min(axis=0)
+        gap = np.maximum(above, below)
+        unit = int(np.argmax(gap))
+        if gap[unit] > best[0]:
+            best = (float(gap[unit]), unit, group)
+    return best[1], best[2], best[0]
+
+
+def parse_memory_sequence(text, task=LIVE_SETTINGS.task):
+    """'B cadb ?' -> ids (T,): capitals are signals, lowercase letters distractors, ? the query; spaces ignored."""
+    symbols = {task.describe(np.array([i])): i for i in range(task.vocab_size)}
+    chars = [c for c in text if not c.isspace()]
+    unknown = sorted(set(chars) - set(symbols))
+    if not chars or unknown:
+        raise ValueError(f"sequence must use only the symbols {' '.join(symbols)}; "
+                         + (f"got {' '.join(unknown)}" if unknown else "got an empty sequence"))
+    return np.array([symbols[c] for c in chars], dtype=np.int64)
+
+
+MAX_TYPED = 80
+
+
+def _stacked_gates(gates, H):
+    """I, F, O of one sequence stacked as rows (3H + 2, T), a blank row between gates."""
+    blank = np.full((1, gates["I"].shape[1]), np.nan)
+    return np.concatenate([gates["I"][0].T, blank, gates["F"][0].T, blank, gates["O"][0].T])
+
+
+DEFAULT_SEQUENCE = "B" + ("cadbdacbcd" * 5)[:LIVE_LAG - 1] + "?"   # the trained length: lag 50, T = 51
+
+
+def gate_heatmap_experiment(sequence=DEFAULT_SEQUENCE, lag=LIVE_LAG):
+    """Widget: the live LSTM's gates I, F, O and its cell state C, units × time, as it
+    reads ``sequence`` (A-D signals, a-d distractors, ? the query), and the memory unit's
+    C_t for the same sequence started by each signal A-D.
+
+    Values: the gate arrays (T, H), "unit", "prediction" (class index read at the
+    last step), "P" and "unit_tracks" (K, T).
+    """
+    task = LIVE_SETTINGS.task
+    try:
+        ids = parse_memory_sequence(sequence, task)
+    except ValueError as error:
+        return problem(f"{error}. Example: B cadbdacb ?")
+    if len(ids) > MAX_TYPED:
+        return problem(f"Type at most {MAX_TYPED} symbols; got {len(ids)}.")
+    if ids[0] >= task.n_classes:
+        return problem(f"Start with a signal {' '.join(task.describe(np.arange(task.n_classes)))}: the task asks "
+                       f"which signal came first; got {task.describe(ids[:1])}.")
+    run = live_memory_run("lstm", lag)
+    unit, group, gap = memory_unit(lag)
+    letters = task.describe(np.arange(task.n_classes))
+    held = "/".join(letters[g] for g in group)
+    variants = np.repeat(ids[None, :], task.n_classes, axis=0)
+    variants[:, 0] = np.arange(task.n_classes)            # the same sequence, started by A, B, C, D
+    all_gates, all_P = lstm_states(run.params, variants, task)
+    k = int(ids[0])
+    gates = {name: g[k:k + 1] for name, g in all_gates.items()}
+    P = all_P[k]
+    T, H = len(ids), gates["C"].shape[-1]
+    fig, (ax_g, ax_c, ax_u) = plt.subplots(3, 1, figsize=(7, 5.6), dpi=72, height_ratios=(3, 1.1, 1.1))
+    fig.subplots_adjust(left=0.09, right=0.9, top=0.95, bottom=0.09, hspace=0.4)
+    # few text labels: drawing text is most of a redraw's time
+    ax_g.imshow(_stacked_gates(gates, H), cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    ax_g.set_yticks([H / 2, 1.5 * H + 1, 2.5 * H + 2], labels=["I_t", "F_t", "O_t"])
+    ax_g.set_title(f"gates, a row per unit (dark 0, yellow 1); ▶ unit {unit}", fontsize=9, loc="left")
+    lim = max(1e-6, float(np.abs(gates["C"]).max()))
+    ax_c.imshow(gates["C"][0].T, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
+    ax_c.set_yticks([])
+    ax_c.set_title(f"cell state C_t (blue −{lim:.1f}, red +{lim:.1f}); ▶ unit {unit}", fontsize=9, loc="left")
+    for ax, rows in ((ax_g, (unit, H + 1 + unit, 2 * H + 2 + unit)), (ax_c, (unit,))):
+        ax.plot(np.full(len(rows), -0.5), rows, ">", color="black", ms=5, clip_on=False)
+        ax.set_xlim(-0.5, T - 0.5)
+        ax.set_xticks([])
+    for c in range(task.n_classes):
+        ax_u.plot(all_gates["C"][c, :, unit], color=PALETTE[c], lw=2.2 if c == k else 1, label=letters[c])
+    ax_u.set_xlim(-0.5, T - 0.5)
+    ticks = sorted(set(range(0, T, 10)) | {T - 1})
+    symbols = task.describe(ids)
+    ax_u.set_xticks(ticks, labels=[f"{t}:{symbols[t]}" if t in (0, T - 1) else str(t) for t in ticks])
+    ax_u.locator_params(axis="y", nbins=3)
+    ax_u.set_xlabel("time step t : symbol")
+    ax_u.set_ylabel(f"C, unit {unit}")
+    ax_u.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.05), frameon=False, title_fontsize=7,
+                title="first", handlelength=1.2)
+    ax_u.set_title(f"unit {unit}, the same distractors after each first symbol: {held} stays apart",
+                   fontsize=9, loc="left")
+    answer = int(np.argmax(P))
+    middle = slice(1, max(2, T - 1))
+    text = (f"Input: {task.describe(ids)}\n"
+            f"Memory unit {unit}: from the first symbol to the question, its cell state keeps a first {held} apart "
+            f"from the others\n(over 500 test sequences the class means stay at least {gap:.1f} within-class "
+            f"standard deviations apart, at every step).\nOn this input, after the first symbol, its forget gate "
+            f"averages {gates['F'][0, middle, unit].mean():.2f} and its input gate "
+            f"{gates['I'][0, middle, unit].mean():.2f}.\nThe model answers {letters[answer]} (p = {P[answer]:.2f})"
+            + ("." if ids[-1] == task.query_id else "; it was trained to answer only at a ?.")
+            + ("" if T == lag + 1 else f" It was trained on sequences of exactly {lag + 1} symbols only, "
+               "so at other lengths its answer can be wrong even while the unit keeps its tracks apart."))
+    return Result(text=text, fig=fig, values={**{name: g[0] for name, g in gates.items()}, "unit": unit,
+                                              "prediction": answer, "P": P,
+                                              "unit_tracks": all_gates["C"][:, :, unit]})
+
+
+# --- the character language model of chapter 02, RNN against LSTM -------------
+
+def train_char_lm(cell, hidden_size, steps=250, seq_len=32, batch_size=32, lr=1e-2, seed=0,
+                  eval_every=25, progress="none"):
+    """Train a one-hot -> ``cell`` -> softmax character LM on the bundled corpus.
+
+    The training windows come from a Generator seeded by ``seed`` only, so two cells
+    trained with the same seed see the same batches. Every ``eval_every`` steps the
+    loss on the held-out last 10 % of the text is recorded.
+    Returns (params, history, val) with val an array of (step, validation loss) rows.
+    """
+    data = char_lm_data(load_corpus())
+    V = len(data["vocab"])
+    rng = np.random.default_rng([seed, 0])
+    params = init_model(cell, V, hidden_size, V, np.random.default_rng([seed, 1]), dtype=np.float32)
+    step_loss = trainer(lambda step: lm_windows(data["train_ids"], seq_len, batch_size, rng),
+                        batch_size, rng, cell, "tag")
+    val_ids = data["val_ids"]
+    val_batch = {"ids": val_ids[None, :-1], "y": val_ids[None, 1:]}
+    val = []
+
+    def loss_and_grads(p, step):
+        if step % eval_every == 0:
+            val.append((step, evaluate(p, val_batch, cell, "tag")[0]))
+        return step_loss(p, step)
+
+    history = fit(loss_and_grads, params, Adam(lr), steps, clip=5.0, progress=progress,
+                  label=f"{cell} H={hidden_size}")
+    val.append((steps, evaluate(params, val_batch, cell, "tag")[0]))
+    return params, history, np.array(val)
+
+
+# --- the stored lag sweeps (tools/results_lag_sweep.py) ------------------------
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def load_sweep(cell):
+    """The record tools/results_lag_sweep.py wrote for ``cell`` (course_utils/results/lag_sweep_<cell>.json)."""
+    path = RESULTS / f"lag_sweep_{cell}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path.name} does not exist: run `python tools/results_lag_sweep.py --cell {cell}` "
+                                "(or `make results`) to create it.")
+    return json.loads(path.read_text())
+
+
+def chance_lags(rnn_record, n_sigma=3):
+    """The lags at which every RNN run is within n_sigma standard errors of chance."""
+    p = rnn_record["chance"]
+    noise = n_sigma * np.sqrt(p * (1 - p) / rnn_record["settings"]["n_test"])
+    return [lag for lag in rnn_record["lags"]
+            if all(abs(r["accuracy"] - p) <= noise for r in rnn_record["runs"] if r["lag"] == lag)]
+
+
+def lag_figure(records):
+    """Accuracy against lag, one line per cell (mean of the seeds) with every run as a dot."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
+    for (cell, record), colour in zip(records.items(), (PALETTE[5], PALETTE[0], PALETTE[2])):
+        lags = record["lags"]
+        ax.plot(lags, [record["mean_accuracy"][str(lag)] for lag in lags], "-o", color=colour,
+                label=f"{cell.upper()} (mean of {len(record['seeds'])} seeds)")
+        runs = record["runs"]
+        ax.scatter([r["lag"] for r in runs], [r["accuracy"] for r in runs], s=10, color=colour, alpha=0.5)
+    chance = next(iter(records.values()))["chance"]
+    ax.axhline(chance, color="grey", ls=":", label=f"chance (1/K = {chance:.2f})")
+    ax.set_xscale("log")
+    ax.set_xticks(lags, labels=[str(lag) for lag in lags])
+    ax.minorticks_off()
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("lag L (steps between the symbol and the question)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title("Same data, same training: the RNN falls to chance, the LSTM does not")
+    ax.legend(fontsize=8, loc="center left")
+    ax.grid(alpha=0.3)
+    return fig
