@@ -99,3 +99,24 @@ def test_messages():
         dates.sample_pairs(np.array([]), 3, rng)
     with pytest.raises(ValueError, match="formats must be names from .*got 'ISO'"):
         dates.sample_pairs(np.arange(5) + 730000, 3, rng, formats=["ISO"])
+
+
+def test_vocabularies_encode_every_source_and_target():
+    src, tgt = dates.source_vocab(), dates.target_vocab()
+    assert len(tgt) == 4 + 11 and tgt.itos[4:] == list("-0123456789")
+    assert src.itos[:4] == ["<pad>", "<bos>", "<eos>", "<unk>"] and len(src) == 4 + len(dates.SOURCE_CHARS)
+    data = dates.make_date_data(200, 10, np.random.default_rng(0))
+    for text in data["train_sources"]:
+        ids = src.encode(text)
+        assert src.unk_id not in ids and "".join(src.decode(ids)) == text
+    assert "".join(tgt.decode(tgt.encode("2026-11-27", add_eos=True))) == "2026-11-27"
+
+
+def test_check_source_messages():
+    assert dates.check_source("27 November 2026") == "27 November 2026"
+    with pytest.raises(ValueError, match="Type a date first"):
+        dates.check_source("   ")
+    with pytest.raises(ValueError, match="That is 40 characters; the model reads at most 32"):
+        dates.check_source("1" * 40)
+    with pytest.raises(ValueError, match=r"never seen the character\(s\) '!' 'I'.*letters .*: ABCDEFGJ"):
+        dates.check_source("FRIDAY!")

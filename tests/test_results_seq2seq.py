@@ -1,0 +1,82 @@
+"""Re-check what tools/results_seq2seq.py produced (slow: minutes; CI runs `make test-slow`).
+
+1. The shipped weights are the ones the JSON describes, and reach its held-out accuracies
+   (attention >= 99 % exact match; without attention lower).
+2. The script reproduces them: the first CHECKPOINT_STEP steps of every model bit for bit
+   (losses and a SHA-256 of the parameters), and the whole training of the attention model.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import seq2seq as s2s
+from course_utils import seq2seq_lab as lab
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "results_seq2seq.py"
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("results_seq2seq", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def record():
+    return lab.load_results()
+
+
+@pytest.fixture(scope="module")
+def data(script):
+    return script.load_data()
+
+
+def test_record_matches_the_script_settings(script, record):
+    assert record["settings"] == script.SETTINGS
+    assert set(record["models"]) == set(script.MODELS)
+    assert record["checkpoint_step"] == script.CHECKPOINT_STEP
+
+
+def test_shipped_weights_reach_the_stated_heldout_accuracy(script, record, data):
+    heldout, _ = data
+    src_vocab, tgt_vocab = lab.vocabs()
+    for name in script.SHIPPED:
+        params = lab.load_date_model(name)
+        stated = record["models"][name]
+        assert script.params_sha256(params) == stated["final_sha256"], name
+        assert all(v.dtype == np.float32 for v in params.values())
+        outputs, _ = s2s.translate(params, heldout["heldout_sources"], src_vocab, tgt_vocab, max_len=lab.MAX_OUTPUT)
+        exact, chars = s2s.accuracies(outputs, heldout["heldout_targets"])
+        assert exact == pytest.approx(stated["heldout_exact"], abs=1e-12), name
+        assert chars == pytest.approx(stated["heldout_char"], abs=1e-12), name
+    assert record["models"]["attention"]["heldout_exact"] >= 0.99
+    assert record["models"]["attention"]["beam_exact"] >= 0.99
+    assert record["models"]["plain"]["heldout_exact"] < record["models"]["attention"]["heldout_exact"]
+    total = sum((lab.RESULTS / f"seq2seq_{name}.npz").stat().st_size for name in script.SHIPPED)
+    assert total < 1_000_000
+
+
+def test_the_script_reproduces_a_prefix_of_every_training_run(script, record, data):
+    _, train_batch = data
+    for name in script.MODELS:
+        checkpoint = {}
+        _, history = script.train(name, train_batch, steps=script.CHECKPOINT_STEP + 1, progress="none",
+                                  checkpoint=checkpoint)
+        stated = record["models"][name]["checkpoint"]
+        assert history.losses[:script.CHECKPOINT_STEP] == stated["losses"], name
+        assert checkpoint["sha256"] == stated["sha256"], name
+
+
+def test_the_script_reproduces_the_shipped_attention_model(script, record, data):
+    _, train_batch = data
+    params, _ = script.train("attention", train_batch, progress="none")
+    assert script.params_sha256(params) == record["models"]["attention"]["final_sha256"]
+    for key, value in lab.load_date_model("attention").items():
+        np.testing.assert_array_equal(params[key], value, err_msg=key)
