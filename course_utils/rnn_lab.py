@@ -90,8 +90,10 @@ def draw_unrolled(T, t=None, ax=None, output="every step"):
     the states H_0..H_t, and every use of the (same) weights W_xh and W_hh.
     ``output``: "every step" (tagging, language model) or "last step" (classification).
     """
-    ax = _diagram_axes(ax, 1.25 * T + 1.6)
-    canvas = _Canvas(ax)
+    width = min(max(1.25 * T + 1.6, 6.0), 10.0)         # room for the title; wider costs PNG pixels
+    ax = _diagram_axes(ax, width)
+    pixels_per_step = width * 80 * 0.98 / (T + 1.1)
+    canvas = _Canvas(ax, gap_x=19 / pixels_per_step)    # arrowheads just outside the ~15-pixel half box
     on = PALETTE[0]
     uses = lambda s: t is None or s <= t  # noqa: E731  (does step s feed H_t?)
     canvas.box(0, 1, _sub("H", 0), on if t is not None else PALETTE[2])
