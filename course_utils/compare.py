@@ -25,6 +25,7 @@ the update and reset gates of a trained GRU language model on a text the learner
 from typing import NamedTuple
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 import numpy as np
 
 from ._validate import check_positive_int
@@ -98,17 +99,18 @@ def cost_experiment(D=32, H=64):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             return problem(f"{name} must be a whole number of at least 1; got {value!r}.")
     rows = costs(D, H)
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+    # one axes with grouped bars: every axis and label costs drawing time in a widget
+    fig, ax = plt.subplots(figsize=(6.5, 2.9), dpi=80)
+    fig.subplots_adjust(left=0.15, right=0.98, bottom=0.1, top=0.9)
     x = np.arange(len(rows))
-    for ax, field, title in ((axes[0], "params", "parameters"), (axes[1], "macs", "multiply-adds per step")):
-        values = [getattr(r, field) for r in rows]
-        ax.bar(x, values, color=PALETTE[:len(rows)])
-        ax.set_xticks(x, labels=[r.label.replace(" (", "\n(") for r in rows], fontsize=8)
-        ax.set_ylabel(f"{title} (count)")
-        ax.set_title(f"{title}: LSTM 4×, GRU ≈ 3× the RNN", fontsize=10)
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
-        ax.grid(axis="y", alpha=0.3)
-    fig.suptitle(f"Cost of one cell with D = {D} inputs and H = {H} hidden units (per example, per step)", fontsize=10)
+    ax.bar(x - 0.2, [r.params for r in rows], width=0.4, color=PALETTE[0], label="parameters")
+    ax.bar(x + 0.2, [r.macs for r in rows], width=0.4, color=PALETTE[1], label="multiply-adds per step")
+    ax.set_xticks(x, labels=["RNN", "LSTM", "GRU (Cho)", "GRU (reset-after)"])
+    ax.set_ylabel("count (per example)")
+    ax.set_title(f"D = {D}, H = {H}: the LSTM costs 4×, the GRU about 3× the RNN", fontsize=10)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.locator_params(axis="y", nbins=4)
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
     return Result(text=cost_table(D, H), fig=fig,
                   values={r.cell: {"params": r.params, "macs": r.macs, "sequential": r.sequential} for r in rows})
 
@@ -118,8 +120,31 @@ def cost_experiment(D=32, H=64):
 MAX_GATE_CHARS = 60
 
 
-def _char_label(c):
-    return {" ": "_", "\n": "⏎"}.get(c, c)
+MONO_ADVANCE = 0.602   # width of one DejaVu Sans Mono character, in units of the font size
+
+
+def _label_columns(axes, text, y=-0.03, max_advance=8):
+    """Write ``text`` under the last of ``axes`` (images with one column per character),
+    each character centred on its column, as ONE monospace Text: tick labels cost about
+    a millisecond each to draw, too slow for a widget.
+
+    Agg draws each character an integer number of pixels wide (``advance``), so the
+    axes are narrowed until a column is exactly (gap + 1) characters wide, with ``gap``
+    spaces between two characters.
+    """
+    fig = axes[-1].figure
+    box = axes[-1].get_position()
+    pitch = box.width * fig.get_figwidth() * fig.dpi / len(text)     # pixels per column, at most
+    gap = max(0, int(np.ceil(pitch / max_advance)) - 1)
+    advance = int(pitch // (gap + 1))
+    width = len(text) * (gap + 1) * advance / (fig.get_figwidth() * fig.dpi)
+    for ax in axes:
+        b = ax.get_position()
+        ax.set_position([b.x0, b.y0, width, b.height])
+    fontsize = (advance + 0.25) * 72 / (MONO_ADVANCE * fig.dpi)      # Agg rounds the advance down to `advance`
+    shown = (" " * gap).join({" ": "_", "\n": "¶"}.get(c, c) for c in text)
+    axes[-1].text(-0.5 + gap / (2 * (gap + 1)), y, shown, transform=axes[-1].get_xaxis_transform(),
+                  ha="left", va="top", family="DejaVu Sans Mono", fontsize=fontsize)
 
 
 def gru_gate_experiment(text, params, vocab, unit_order=None):
@@ -144,18 +169,18 @@ def gru_gate_experiment(text, params, vocab, unit_order=None):
     gates = gate_values(cache.cell_cache)
     Z, R = gates["Z"][0], gates["R"][0]                                   # (T, H)
     order = np.argsort(-Z.mean(axis=0), kind="stable") if unit_order is None else np.asarray(unit_order)
-    fig, axes = plt.subplots(2, 1, figsize=(7.5, 5), dpi=80, sharex=True)
-    fig.subplots_adjust(left=0.09, right=0.9, bottom=0.1, top=0.93, hspace=0.25)
-    for ax, values, name in ((axes[0], Z, "update gate Z_t: yellow = keep the old state"),
-                             (axes[1], R, "reset gate R_t: yellow = use the old state in the candidate")):
-        image = ax.imshow(values[:, order].T, cmap="viridis", vmin=0, vmax=1, aspect="auto",
-                          interpolation="nearest")
-        ax.set_ylabel("unit (sorted)")
+    # kept lean for speed (every text costs drawing time): no colour bar, the titles say the scale
+    fig, axes = plt.subplots(2, 1, figsize=(7, 4.4), dpi=80)
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.13, top=0.93, hspace=0.3)
+    for ax, values, name in ((axes[0], Z, "update gate Z_t (yellow 1 = keep the old state, dark 0 = overwrite)"),
+                             (axes[1], R, "reset gate R_t (yellow 1 = the candidate uses the old state, dark 0 = ignores it)")):
+        ax.imshow(values[:, order].T, cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(name, fontsize=10)
-    axes[1].set_xticks(np.arange(len(text)), labels=[_char_label(c) for c in text], fontsize=8)
-    axes[1].set_xlabel("character read at step t (_ is a space)")
-    fig.colorbar(image, ax=axes, label="gate value", fraction=0.04, pad=0.02)
+        ax.set_title(name, fontsize=9)
+    fig.text(0.02, 0.53, "hidden unit (slowest at the top)", rotation=90, va="center", ha="center")
+    _label_columns(axes, text)
+    axes[1].set_xlabel("character read at step t (_ is a space)", labelpad=16)
     mean_z = Z.mean(axis=0)
     slow, fast = order[0], order[-1]
     summary = (f"{len(text)} characters, {Z.shape[1]} units. Slowest unit {slow}: mean Z = {mean_z[slow]:.2f} "
