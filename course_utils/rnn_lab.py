@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from . import seqmodels as sm
+from ._validate import check_choice
 from .plotting import PALETTE
 from .text_tasks import SENTIMENT_LABELS, STARTS_WORD, segment
 from .widgets import Result, problem
@@ -65,9 +66,9 @@ class _Canvas:
             ax.text(x, y, label, ha="center", va="center", fontsize=size, color=colour, zorder=5)
 
 
-def _diagram_axes(ax, width):
+def _diagram_axes(ax, width, height=3.0):
     if ax is None:
-        fig, ax = plt.subplots(figsize=(width, 3.0), dpi=80)
+        fig, ax = plt.subplots(figsize=(width, height), dpi=80)
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.88)
     return ax
 
@@ -88,10 +89,12 @@ def draw_unrolled(T, t=None, ax=None, output="every step"):
 
     With ``t`` (0..T), everything that produces H_t is coloured: the inputs X_1..X_t,
     the states H_0..H_t, and every use of the (same) weights W_xh and W_hh.
-    ``output``: "every step" (tagging, language model) or "last step" (classification).
+    ``output``: "every step" (tagging, language model), "last step" (classification)
+    or "none" (only the recurrence).
     """
+    check_choice("output", output, ("every step", "last step", "none"))
     width = min(max(1.25 * T + 1.6, 6.0), 10.0)         # room for the title; wider costs PNG pixels
-    ax = _diagram_axes(ax, width)
+    ax = _diagram_axes(ax, width, 3.0 if output != "none" else 2.2)
     pixels_per_step = width * 80 * 0.98 / (T + 1.1)
     canvas = _Canvas(ax, gap_x=19 / pixels_per_step)    # arrowheads just outside the ~15-pixel half box
     on = PALETTE[0]
@@ -103,12 +106,12 @@ def draw_unrolled(T, t=None, ax=None, output="every step"):
         canvas.box(s, 1, _sub("H", s), colour)
         canvas.arrow((s, 0), (s, 1), colour, W_XH, (s + 0.22, 0.5))
         canvas.arrow((s - 1, 1), (s, 1), colour, W_HH, (s - 0.5, 1.17))
-        if output == "every step" or s == T:
+        if output == "every step" or (output == "last step" and s == T):
             canvas.box(s, 2, _sub("O", s), PALETTE[2], filled=False)
             canvas.arrow((s, 1), (s, 2), GREY, W_HQ, (s + 0.22, 1.5))
     canvas.draw()
     ax.set_xlim(-0.5, T + 0.6)
-    ax.set_ylim(-0.4, 2.4)
+    ax.set_ylim(-0.4, 2.4 if output != "none" else 1.5)
     ax.axis("off")
     return ax.figure
 
@@ -152,7 +155,7 @@ def unrolled_experiment(t=3, T=6):
         return problem(f"T must be a whole number from 1 to 12; got {T!r}.")
     if not (isinstance(t, (int, np.integer)) and 0 <= t <= T):
         return problem(f"t must be a whole number from 0 to T={T}; got {t!r}.")
-    fig = draw_unrolled(T, t)
+    fig = draw_unrolled(T, t, output="none")   # outputs do not feed H_t (and each label costs drawing time)
     fig.axes[0].set_title(f"{_sub('H', t)} is computed from H₀ and X₁..{_sub('X', t)} with the same "
                           f"{W_XH}, {W_HH}, bₕ at every step", fontsize=10)
     if t == 0:

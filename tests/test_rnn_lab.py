@@ -84,3 +84,13 @@ def test_draw_encoder_decoder_has_one_decoder_step_per_output_plus_eos():
     fig = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"))
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert labels.count("enc") == 2 and labels.count("dec") == 4 and "<eos>" in labels and "<bos>" in labels
+
+
+@pytest.mark.parametrize("output,n_outputs", [("every step", 4), ("last step", 1), ("none", 0)])
+def test_draw_unrolled_draws_the_requested_outputs(output, n_outputs):
+    fig = rnn_lab.draw_unrolled(4, output=output)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert sum(label.startswith("O") for label in labels) == n_outputs
+    assert sum(label.startswith("X") for label in labels) == 4
+    with pytest.raises(ValueError, match="output must be one of"):
+        rnn_lab.draw_unrolled(4, output="sometimes")
