@@ -137,9 +137,10 @@ def _local_derivatives(G, tanh_C):
             in terms of the gate values: σ' = s - s², tanh' = 1 - C̃²   (..., N, 4H)
     """
     H = tanh_C.shape[-1]
-    O = G[..., 2 * H:3 * H]
-    dH_dC = O * (1 - tanh_C**2)
-    dG_dA = G * G
+    dH_dC = np.square(tanh_C)                   # in place from here on: these arrays are (T, N, ·)
+    np.subtract(1, dH_dC, out=dH_dC)
+    dH_dC *= G[..., 2 * H:3 * H]                # O
+    dG_dA = np.square(G)
     np.subtract(G[..., :3 * H], dG_dA[..., :3 * H], out=dG_dA[..., :3 * H])
     np.subtract(1, dG_dA[..., 3 * H:], out=dG_dA[..., 3 * H:])
     return dH_dC, dG_dA
@@ -286,7 +287,8 @@ def lstm_forward(X, state0, params):
     H0, C0 = _pair("state0", state0, ("H0", "C0"), N, H_size, dtype)
     W_x, W_h, b = fuse(params)
     X_tm = np.ascontiguousarray(X.transpose(1, 0, 2))              # (T, N, D)
-    XWb = (X_tm.reshape(T * N, D) @ W_x + b).reshape(T, N, 4 * H_size)  # all steps' input share at once
+    XWb = (X_tm.reshape(T * N, D) @ W_x).reshape(T, N, 4 * H_size)  # all steps' input share at once
+    XWb += b   # in place: a second (T, N, 4H) temporary costs more than the addition itself
     Hs = np.empty((T + 1, N, H_size), dtype=dtype)
     Cs = np.empty((T + 1, N, H_size), dtype=dtype)
     tanh_C = np.empty((T, N, H_size), dtype=dtype)

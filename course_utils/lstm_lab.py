@@ -70,14 +70,21 @@ def _flow_setup(hidden_size=32, input_size=4, n=8, seed=0):
     return X, lstm_params, rnn_params, dH_T
 
 
+@lru_cache(maxsize=None)
+def _rnn_norms(T):
+    """The RNN's ‖∂L/∂H_t‖ (T,): it does not depend on the LSTM's forget bias, so it is computed once per T."""
+    X, _, rnn_params, dH_T = _flow_setup()
+    H_rnn, _, _ = rnn_forward(X[:, :T], None, rnn_params)
+    return gradient_norms(H_rnn, rnn_params["W_hh"], dH_T)
+
+
 def flow_norms(forget_bias=1.0, T=100):
     """Mean over the batch of ‖∂L/∂C_t‖, ‖∂L/∂H_t‖ (LSTM) and ‖∂L/∂H_t‖ (RNN), each (T,),
     plus the LSTM's mean forget-gate value."""
-    X, lstm_params, rnn_params, dH_T = _flow_setup()
+    X, lstm_params, _, dH_T = _flow_setup()
     params = dict(lstm_params, b_f=np.full_like(lstm_params["b_f"], forget_bias))
     _, _, cache = lstm_forward(X[:, :T], None, params)
     dH, dC = state_gradients(cache, dH_T)
-    H_rnn, _, _ = rnn_forward(X[:, :T], None, rnn_params)
     F = gate_values(cache)["F"]
     g = dC[:, -1]
     cell_only = [g]
@@ -86,7 +93,7 @@ def flow_norms(forget_bias=1.0, T=100):
         cell_only.append(g)
     cell_only = np.stack(cell_only[::-1], axis=1)
     norm = lambda G: np.linalg.norm(G, axis=-1).mean(axis=0)  # noqa: E731
-    return {"C": norm(dC), "H": norm(dH), "rnn": gradient_norms(H_rnn, rnn_params["W_hh"], dH_T),
+    return {"C": norm(dC), "H": norm(dH), "rnn": _rnn_norms(T),
             "cell_only": norm(cell_only), "F_mean": float(F.mean())}
 
 
