@@ -8,23 +8,20 @@ here we re-train the decisive comparison, both cells at the longest lag where th
 is at chance but the LSTM works, with another seed.
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from course_utils.lstm_lab import load_sweep
 from course_utils.tasks import CELL_OPTIONS, MemorySettings, train_memory_task
 
-RESULTS = Path(__file__).resolve().parents[1] / "course_utils" / "results"
 TOLERANCE = 0.02  # accuracy on 1000 test sequences: 20 answers, room for another BLAS's rounding
 
 
 def load(cell):
-    path = RESULTS / f"lag_sweep_{cell}.json"
-    if not path.exists():
-        pytest.skip(f"{path.name} has not been produced yet (python tools/results_lag_sweep.py --cell {cell})")
-    return json.loads(path.read_text())
+    try:
+        return load_sweep(cell)
+    except FileNotFoundError as missing:
+        pytest.skip(str(missing))
 
 
 def accuracies(record, lag):
