@@ -52,3 +52,12 @@ def test_messages():
         check_gradients(lambda: 0.0, {"W": np.zeros((2, 2))}, {"W": np.zeros(2)})
     with pytest.raises(ValueError, match=r"missing \['b'\]"):
         check_gradients(lambda: 0.0, {"b": np.zeros(2)}, {})
+
+
+def test_floor_limits_the_relative_error_of_tiny_gradients(rng):
+    x = rng.normal(size=3)
+    tiny = 1e-9 * x
+    # the true gradient of 1e-9/2 ‖x‖² is tiny; a 1e-12 absolute disagreement is large relative to it
+    errors = check_gradients(lambda: 0.5e-9 * np.sum(x**2), {"x": x}, {"x": tiny + 1e-12})
+    floored = check_gradients(lambda: 0.5e-9 * np.sum(x**2), {"x": x}, {"x": tiny + 1e-12}, floor=1e-3)
+    assert floored["x"] < 1e-8 < errors["x"]
