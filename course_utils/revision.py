@@ -141,18 +141,18 @@ FORMULA_SHEET = {   # model -> rows; each row is a list of LaTeX equations (DESI
 SHEET_ROWS = {"gates": "gates / scores", "candidate": "candidate / weights", "new state": "new state / context",
               "state carried": "carried to step t+1"}
 SOLVES = {
-    "RNN": "memory of the past in H_t, any length T, with shared weights",
+    "RNN": r"memory of the past in $H_t$, any length $T$, with shared weights",
     "LSTM": "long-term dependencies: an additive cell path the gradient can follow",
     "GRU (Cho 2014)": "the LSTM's benefit with two gates and no cell state",
-    "GRU (reset-after)": "the same, with one H_{t-1} product per step (what cuDNN, PyTorch, Keras run)",
+    "GRU (reset-after)": r"the same, with one $H_{t-1}$ product per step (what cuDNN, PyTorch, Keras run)",
     "attention (additive)": "the fixed-size bottleneck of encoder–decoder: every source state stays reachable",
 }
 COSTS = {
     "RNN": "cheapest; gradients vanish or explode over long spans",
     "LSTM": "4× the RNN's parameters and products per step",
-    "GRU (Cho 2014)": "3× the RNN; two H_{t-1} products in a row each step",
-    "GRU (reset-after)": "3× the RNN + H biases; one H_{t-1} product per step",
-    "attention (additive)": "T_x·(A + H_e) extra multiply-adds per output step; keys H W_ha once per sequence",
+    "GRU (Cho 2014)": r"3× the RNN; two $H_{t-1}$ products in a row each step",
+    "GRU (reset-after)": r"3× the RNN + $H$ biases; one $H_{t-1}$ product per step",
+    "attention (additive)": r"$H_d A + T_x (A + H_e)$ multiply-adds per output step; the keys $H_s W_{ha}$ once per sequence",
 }
 COST_KEYS = {"RNN": "rnn", "LSTM": "lstm", "GRU (Cho 2014)": "gru", "GRU (reset-after)": "gru_reset_after"}
 
@@ -164,7 +164,7 @@ def formula_sheet():
     for key, label in SHEET_ROWS.items():
         cells = ["<br>".join(f"${eq}$" for eq in FORMULA_SHEET[m][key]) or "—" for m in models]
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
-    params = [compare.FORMULAS[COST_KEYS[m]][0] if m in COST_KEYS else "H_d·A + H_e·A + 2A" for m in models]
+    params = [compare.FORMULAS[COST_KEYS[m]][0] if m in COST_KEYS else "$H_d A + H_e A + 2A$" for m in models]
     rows.append("| parameters | " + " | ".join(params) + " |")
     rows.append("| solves | " + " | ".join(SOLVES[m] for m in models) + " |")
     rows.append("| costs | " + " | ".join(COSTS[m] for m in models) + " |")
@@ -371,39 +371,40 @@ def _demo_attention_weights():
 MISCONCEPTIONS = [
     Misconception(4, "LSTM parameters are not shared across time: there are different parameters at each step.",
                   "All steps share the same weights. The four sets of parameters belong to the three gates and the "
-                  "candidate, not to four time steps; the count 4(DH + H² + H) has no T in it.",
+                  "candidate, not to four time steps; the count $4(DH + H^2 + H)$ has no $T$ in it.",
                   _demo_lstm_shared, True),
-    Misconception(5, "The GRU output is h_t = h_{t-1} ⊙ r_t + (1 − z_t) ⊙ h̃_t.",
-                  "The update gate interpolates: H_t = Z_t ⊙ H_{t-1} + (1 − Z_t) ⊙ H̃_t. The reset gate only acts "
-                  "inside the candidate.", _demo_gru_seed_formula, True),
+    Misconception(5, r"The GRU output is $h_t = h_{t-1} \odot r_t + (1 - z_t) \odot \tilde{h}_t$.",
+                  r"The update gate interpolates: $H_t = Z_t \odot H_{t-1} + (1 - Z_t) \odot \tilde{H}_t$. The reset "
+                  "gate only acts inside the candidate.", _demo_gru_seed_formula, True),
     Misconception(2, "U and W mean the same thing everywhere (the source uses U for inputs in the RNN but for the "
                   "recurrent matrix in the GRU).",
-                  "This course names every matrix from-to, W_xh (D, H) and W_hh (H, H), in every chapter, so a "
+                  "This course names every matrix from-to, $W_{xh}$ $(D, H)$ and $W_{hh}$ $(H, H)$, in every chapter, so a "
                   "swapped matrix is a shape error, not a silent bug.", _demo_notation, True),
     Misconception(2, "The previous hidden output is added to the next input.",
-                  "It is concatenated with the input, [X_t, H_{t-1}], and multiplied by one stacked matrix, which "
-                  "is the same as X_t W_xh + H_{t-1} W_hh: products are summed, not raw vectors.",
+                  r"It is concatenated with the input, $[X_t, H_{t-1}]$, and multiplied by one stacked matrix, which "
+                  r"is the same as $X_t W_{xh} + H_{t-1} W_{hh}$: products are summed, not raw vectors.",
                   _demo_concatenation, True),
-    Misconception(5, "Z_t is always the weight of the new candidate.",
-                  "Conventions differ: this course, Cho et al., PyTorch and Keras keep the old state with Z_t; some "
-                  "texts keep it with 1 − Z_t. The two are the same model with the z-gate's weights negated.",
+    Misconception(5, "$Z_t$ is always the weight of the new candidate.",
+                  "Conventions differ: this course, Cho et al., PyTorch and Keras keep the old state with $Z_t$; "
+                  "some texts keep it with $1 - Z_t$. The two are the same model with the z-gate's weights negated.",
                   _demo_z_convention),
     Misconception(4, "The LSTM removes vanishing gradients entirely.",
-                  "The cell path scales the gradient by the forget gates, Π F_t: it survives only while F_t ≈ 1 "
-                  "(hence a positive forget bias). The path through H_t and W_h* can still vanish or explode.",
+                  r"The cell path scales the gradient by the forget gates, $\prod_t F_t$: it survives only while "
+                  r"$F_t \approx 1$ (hence a positive forget bias). The path through $H_t$ and the $W_{h\cdot}$ can "
+                  "still vanish or explode.",
                   _demo_lstm_vanishing),
     Misconception(4, "Gate weights can be copied between libraries block by block.",
                   "The stacked order differs: PyTorch i,f,g,o; Keras i,f,c,o; ONNX i,o,f,c; this course's fused "
-                  "matrices i,f,o,c. GRU: PyTorch r,z,n; Keras and ONNX z,r,h. PyTorch also stores (4H, D), "
+                  "matrices i,f,o,c. GRU: PyTorch r,z,n; Keras and ONNX z,r,h. PyTorch also stores $(4H, D)$, "
                   "transposed. Reorder the blocks, or the model computes something else.", _demo_gate_order),
     Misconception(3, "Gradient clipping fixes vanishing gradients.",
                   "Clipping only caps the norm of a gradient that is too large; a small gradient is untouched. "
                   "Vanishing needs a different architecture (gates) or initialisation.", _demo_clipping),
     Misconception(6, "Beam search finds the most probable output sequence.",
-                  "It keeps only k prefixes, so it can miss the best sequence; it is better than greedy decoding "
-                  "(k = 1) but not exhaustive.", _demo_beam),
+                  "It keeps only $k$ prefixes, so it can miss the best sequence; it is better than greedy decoding "
+                  "($k = 1$) but not exhaustive.", _demo_beam),
     Misconception(6, "Attention weights are learned parameters.",
-                  "The parameters are W_sa, W_ha, b_a, v_a; the weights α are recomputed for every input and "
+                  r"The parameters are $W_{sa}, W_{ha}, b_a, v_a$; the weights $\alpha$ are recomputed for every input and "
                   "every output step by a softmax over the scores.", _demo_attention_weights),
 ]
 
@@ -429,7 +430,7 @@ def cell_path_experiment(forget_bias=1.0, steps=50):
     distance = np.arange(1, steps + 1)
     # log10 on a linear axis with fixed limits: plain tick labels draw fast, and moving
     # a slider compares like with like; below 1e-16 nothing is left in float64
-    fig, ax = plt.subplots(figsize=(6, 3), dpi=80)
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=72)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.9)
     ax.plot(distance, np.log10(np.maximum(kept, 1e-16)), color=PALETTE[0], label=f"LSTM cell path, b_f = {forget_bias:g}")
     ax.axhline(0.0, color=PALETTE[1], ls="--", label="F_t = 1 exactly (nothing forgotten)")
@@ -439,7 +440,6 @@ def cell_path_experiment(forget_bias=1.0, steps=50):
     ax.set_ylim(-16.5, 0.5)
     ax.set_yticks([-16, -12, -8, -4, 0])
     ax.legend(fontsize=8, loc="lower left")
-    ax.grid(alpha=0.3)
     text = (f"mean forget gate {F.mean():.3f}; after {steps} steps the cell path keeps {kept[-1]:.1e} of the gradient "
             f"(F̄^T = {F.mean() ** steps:.1e})")
     return Result(text=text, fig=fig, values={"kept": kept, "mean_forget": float(F.mean())})

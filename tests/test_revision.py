@@ -149,7 +149,7 @@ def test_misconceptions_include_the_seed_errors_and_the_usual_ones():
     seed = [m for m in revision.MISCONCEPTIONS if m.seed_error]
     assert len(seed) == 4   # DESIGN §9
     claims = " ".join(m.claim for m in revision.MISCONCEPTIONS)
-    for phrase in ("not shared across time", "h_{t-1} ⊙ r_t", "added to the next input", "U and W",
+    for phrase in ("not shared across time", r"h_{t-1} \odot r_t", "added to the next input", "U and W",
                    "Z_t", "removes vanishing gradients entirely", "between libraries"):
         assert phrase in claims, phrase
     assert all(m.correction and m.claim != m.correction for m in revision.MISCONCEPTIONS)
