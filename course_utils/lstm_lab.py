@@ -114,11 +114,11 @@ def gradient_flow_experiment(forget_bias=1.0, T=100):
     fig = plt.figure(figsize=(6.4, 3.3), dpi=80)
     ax = fig.add_axes((0.12, 0.15, 0.85, 0.74))   # fixed margins: one draw per update
     floor = 1e-300                                 # an exact 0 cannot sit on a log axis
-    ax.semilogy(t, np.maximum(v["C"], floor), color=PALETTE[0], lw=2, label="LSTM ‖∂L/∂C_t‖ (cell)")
-    ax.semilogy(t, np.maximum(v["H"], floor), color=PALETTE[4], ls="--", label="LSTM ‖∂L/∂H_t‖")
-    ax.semilogy(t, np.maximum(v["rnn"], floor), color=PALETTE[5], label="RNN ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["C"], floor), color=PALETTE[0], lw=2, label="LSTM cell ‖∂L/∂C_t‖")
+    ax.semilogy(t, np.maximum(v["H"], floor), color=PALETTE[4], ls="--", label="LSTM hidden ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["rnn"], floor), color=PALETTE[5], label="RNN hidden ‖∂L/∂H_t‖")
     ax.semilogy(t, np.maximum(v["cell_only"], floor), color="grey", ls=":", lw=1.5,
-                label="cell path alone: ∂L/∂C_T ⊙ F_T ⊙ ⋯ ⊙ F_{t+1}")
+                label="direct cell path only")
     ax.set_ylim(max(1e-30, min(np.nanmin(v[k]) for k in ("C", "H", "rnn")) / 3), 10)
     _plain_log_ticks(ax)
     ax.set_xlabel("time step t (the loss reads step T)")
@@ -266,8 +266,7 @@ def gate_heatmap_experiment(sequence=DEFAULT_SEQUENCE, lag=LIVE_LAG):
     ax_u.locator_params(axis="y", nbins=3)
     ax_u.set_xlabel("time step t : symbol")
     ax_u.set_ylabel(f"C, unit {unit}")
-    ax_u.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.05), frameon=False, title_fontsize=7,
-                title="first", handlelength=1.2)
+    ax_u.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.05), frameon=False, handlelength=1.2)
     ax_u.set_title(f"unit {unit}, the same distractors after each first symbol: {held} stays apart",
                    fontsize=9, loc="left")
     answer = int(np.argmax(P))
