@@ -39,14 +39,14 @@ def test_glossary_entries_are_one_sentence_each_and_cover_every_chapter():
 
 
 def _first_use_pairs():
-    """'english (中文)' as the notebooks write a key term at first use."""
+    """'english (中文)' or '**english** (中文, ABBR)' as the notebooks write a key term at first use."""
     pairs = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "markdown":
-                for english, chinese in re.findall(r"([A-Za-z][A-Za-z\- ]+?) \(([\u4e00-\u9fff][^)]*)\)",
-                                                   "".join(cell["source"])):
-                    pairs.setdefault(english.lower().strip(), set()).add(chinese.strip())
+                text = "".join(cell["source"])
+                for english, chinese in re.findall(r"([A-Za-z][A-Za-z\-– ]+?)\**\s?[(（]([\u4e00-\u9fff][^)）]*)[)）]", text):
+                    pairs.setdefault(english.lower().strip(), set()).add(chinese.split(",")[0].strip())
     return pairs
 
 
