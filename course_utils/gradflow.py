@@ -199,11 +199,11 @@ class _Setup:
 
     def __init__(self, hidden_size=32, input_size=4, max_T=200, n=8, seed=0):
         rng = np.random.default_rng(seed)
-        base = init_rnn_params(input_size, hidden_size, rng, recurrent_init="xavier")
+        base = init_rnn_params(input_size, hidden_size, rng)
         # a Gaussian W_hh has eigenvalues spread over a disc (not all on the unit circle like an
-        # orthogonal one), so ρ and σ_max differ, as in a trained network
-        base["W_hh"] = rng.standard_normal((hidden_size, hidden_size)) / np.sqrt(hidden_size)
-        base["W_hh"] = scale_to_spectral_radius(base["W_hh"], 1.0)
+        # orthogonal one), so ρ and σ_max differ, as in a trained network. ρ = 1 here; the
+        # widget multiplies W_hh by the spectral radius it is asked for.
+        base["W_hh"] = scale_to_spectral_radius(rng.standard_normal((hidden_size, hidden_size)), 1.0)
         self.params = base
         self.X = rng.standard_normal((n, max_T, input_size))
         u = rng.standard_normal(hidden_size)

@@ -186,7 +186,8 @@ def test_widget_shows_vanishing_below_one_and_explosion_above():
     small = gradient_flow_experiment(spectral_radius=0.5, activation="tanh", T=60, input_scale=1.0)
     big = gradient_flow_experiment(spectral_radius=1.5, activation="linear", T=60, input_scale=1.0)
     assert small.ok and big.ok
-    assert small.values["ratio"] < 1e-10 < 1e10 < big.values["ratio"]
+    # 59 steps back: 0.5^59 ≈ 2e-18 and 1.5^59 ≈ 2e10 in the linearised picture; demand a wide margin only
+    assert small.values["ratio"] < 1e-6 and big.values["ratio"] > 1e6
     assert small.values["norms"].shape == (60,)
     np.testing.assert_allclose(small.values["norms"][-1], 1.0)  # L = H_{T-1}·u with ‖u‖ = 1
     # linear RNN: the decay rate per step approaches ρ (the eigenvalue picture)
