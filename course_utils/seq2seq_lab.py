@@ -198,7 +198,8 @@ def beam_experiment(text, k, params, length_norm=1.0):
     ax.set_yticks(np.arange(len(beams)), labels=labels, family="monospace")
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"exp(score) = P(output)^(1/L^{length_norm:g}) per token")
+    ax.set_xlabel(f"exp(score) = exp(log P / L^λ), λ = {length_norm:g}"
+                  + (" (per-token probability)" if length_norm == 1 else ""))
     ax.set_title(f"Beam width {k}: best first (green = greedy's output)")
     lines = [f"{'rank':>4}  {'output':<12} {'log P':>8} {'score':>8}"]
     for rank, (h, label) in enumerate(zip(beams, labels), 1):
