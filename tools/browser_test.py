@@ -426,7 +426,10 @@ def main(argv=None):
               file=sys.stderr)
         return 2
 
-    signal.signal(signal.SIGTERM, _interrupt)  # a killed CI job still stops the server
+    # Ctrl-C, and a CI job being killed, still stop the server (also when this runs in the
+    # background of a shell, where SIGINT would otherwise be ignored)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     start = time.perf_counter()
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="browser-test-") as tmp:
