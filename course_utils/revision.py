@@ -506,6 +506,26 @@ class TimedQuiz(Quiz):
         return bundle
 
 
+def _markdown_text(text):
+    """Plain text that Markdown shows as written: HTML escaped, emphasis/table/link characters escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join("\\" + ch if ch in "\\`*_[]|#" else ch for ch in text)
+
+
+def quiz_sheet(questions):
+    """The questions on paper (Markdown): options lettered (a), (b), ...; each answer folded in <details>.
+
+    For reading without a kernel (the static site, a printout); the interactive Quiz uses the same questions.
+    """
+    blocks = []
+    for number, q in enumerate(questions, 1):
+        options = "\n".join(f"- ({chr(97 + i)}) {_markdown_text(o)}" for i, o in enumerate(q.options))
+        blocks.append(f"**{number}.** *(chapter {q.chapter:02d})* {_markdown_text(q.prompt)}\n\n{options}\n\n"
+                      f"<details><summary>Answer</summary>\n\n({chr(97 + q.answer)}) "
+                      f"{_markdown_text(q.options[q.answer].rstrip('.'))}. {_markdown_text(q.explanation)}\n\n</details>")
+    return "\n\n".join(blocks)
+
+
 def timed_quiz(rng, n=10, minutes=10):
     """``n`` questions drawn with ``rng`` from the whole quiz bank, ``minutes`` on the clock."""
     if not isinstance(minutes, (int, np.integer)) or minutes < 1:

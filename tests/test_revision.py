@@ -270,6 +270,16 @@ def test_timed_quiz_draws_distinct_questions_from_the_bank_reproducibly():
     assert a.seconds == 120
 
 
+def test_quiz_sheet_prints_every_question_with_its_answer_folded():
+    questions = Q + [Question("t-3", 6, "Is <bos> | *a* token_id?", ("yes.", "no"), 0, "It is.")]
+    sheet = revision.quiz_sheet(questions)
+    assert sheet.count("<details><summary>Answer</summary>") == 3
+    assert "**2.** *(chapter 01)* 1 + 1?\n\n- (a) 2\n- (b) 3" in sheet
+    assert "(b) 4. Arithmetic." in sheet                     # the right option, lettered, then why
+    assert r"Is &lt;bos&gt; \| \*a\* token\_id?" in sheet     # shown as written, not as HTML or emphasis
+    assert "(a) yes. It is." in sheet
+
+
 def test_the_bank_has_40_questions_covering_every_chapter():
     bank = quizbank.all_questions()
     assert len(bank) >= 40
