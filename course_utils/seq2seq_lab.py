@@ -151,29 +151,30 @@ def attention_experiment(text, params):
         return problem(str(err))
     if out["alpha"] is None:
         return problem("This model has no attention to show: load the 'attention' model.")
-    alpha, rows = out["alpha"], out["chars"]
-    fig, (ax, axp) = plt.subplots(1, 2, figsize=(7.6, 3.3), dpi=72, width_ratios=(4, 1), sharey=True,
-                                  layout="constrained")
+    alpha, rows, p_chosen = out["alpha"], out["chars"], out["p_chosen"]
+    # One axes, no automatic layout: a widget update must stay under 100 ms, and every extra
+    # axes or layout pass costs tens of milliseconds. The probabilities go into the row labels.
+    width = max(5.5, 0.28 * len(text) + 2.8)
+    fig, ax = plt.subplots(figsize=(width, 3.4), dpi=72)
+    fig.subplots_adjust(left=1.6 / width, right=0.97, bottom=0.2, top=0.9)
     ax.imshow(alpha, cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(np.arange(len(text)), labels=[_label(c) for c in text],
-                  rotation=90 if any(c in PINYIN for c in text) else 0)
-    ax.set_yticks(np.arange(len(rows)), labels=["<eos>" if c == "<eos>" else c for c in rows])
-    ax.set_xlabel("input character (Chinese shown in pinyin)" if any(c in PINYIN for c in text) else "input character")
-    ax.set_ylabel("output character (step t)")
+    pinyin = any(c in PINYIN for c in text)
+    ax.set_xticks(np.arange(len(text)), labels=[_label(c) for c in text], rotation=90 if pinyin else 0)
+    ax.set_yticks(np.arange(len(rows)), labels=[f"{c:>5}  P={p:.2f}" for c, p in zip(rows, p_chosen)],
+                  family="monospace")
+    for label, p in zip(ax.get_yticklabels(), p_chosen):
+        label.set_color("black" if p >= 0.9 else PALETTE[5])   # orange: the model hesitated
+    ax.set_xlabel("input character" + (" (Chinese in pinyin)" if pinyin else ""))
+    ax.set_ylabel("output step: character, P(it)")
     ax.set_title("Where each output step looks (attention weight α)")
-    colours = [PALETTE[0] if p >= 0.9 else PALETTE[5] for p in out["p_chosen"]]
-    axp.barh(np.arange(len(rows)), out["p_chosen"], color=colours)
-    axp.set_xlim(0, 1)
-    axp.set_xlabel("P(chosen char)")
-    axp.set_title("confidence")
     valid = dates.is_valid_iso(out["output"])
     verdict = "a real calendar day" if valid else "NOT a valid YYYY-MM-DD date"
-    lowest = int(np.argmin(out["p_chosen"]))
+    lowest = int(np.argmin(p_chosen))
     text_out = (f"{text!r} -> {out['output']}  ({verdict})\n"
                 f"P(whole output) = {np.exp(out['log_prob']):.3f}; least sure at step {lowest + 1} "
-                f"('{rows[lowest]}', P = {out['p_chosen'][lowest]:.3f})")
+                f"('{rows[lowest]}', P = {p_chosen[lowest]:.3f})")
     return Result(text=text_out, fig=fig, values={"output": out["output"], "alpha": alpha,
-                                                  "p_chosen": out["p_chosen"], "valid": valid})
+                                                  "p_chosen": p_chosen, "valid": valid})
 
 
 def beam_experiment(text, k, params, length_norm=1.0):
@@ -192,7 +193,9 @@ def beam_experiment(text, k, params, length_norm=1.0):
     show = lambda h: "".join(tgt_vocab.decode(np.array(h.tokens, dtype=np.int64))) + ("" if h.finished else "…")  # noqa: E731
     labels = [show(h) for h in beams]
     scores = np.array([h.score for h in beams])
-    fig, ax = plt.subplots(figsize=(6.4, 0.32 * len(beams) + 1.3), dpi=72, layout="constrained")
+    height = 0.3 * len(beams) + 1.2
+    fig, ax = plt.subplots(figsize=(6.4, height), dpi=72)
+    fig.subplots_adjust(left=0.2, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height)
     colours = [PALETTE[2] if h.tokens == greedy.tokens else PALETTE[0] for h in beams]
     ax.barh(np.arange(len(beams)), np.exp(scores), color=colours)
     ax.set_yticks(np.arange(len(beams)), labels=labels, family="monospace")
