@@ -29,7 +29,7 @@ respect to the state before it.
 import numpy as np
 
 from ._validate import check_choice, check_float, check_shape
-from .plotting import PALETTE
+from .plotting import PALETTE, plain_log_ticks
 from .rnn import _check_params as _check_rnn_params
 from .rnn import init_rnn_params
 from .widgets import Result, problem
@@ -220,22 +220,6 @@ def _setup():
     return _SETUP["default"]
 
 
-def _plain_log_ticks(ax):
-    """At most ~6 major ticks labelled like 1e-40 and no minor ticks: a log axis spanning 100
-    decades otherwise gets dozens of typeset labels, which makes each redraw several times slower."""
-    from matplotlib.ticker import LogLocator, NullLocator
-
-    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_formatter(_decade_label)
-
-
-def _decade_label(y, _pos=None):
-    """1e-40, 1e-3, 1, 1e12 (plain text: no mathtext typesetting on every redraw)."""
-    exponent = int(round(np.log10(y))) if y > 0 else 0
-    return "1" if exponent == 0 else f"1e{exponent}"
-
-
 def gradient_flow_experiment(spectral_radius=1.0, activation="tanh", T=100, input_scale=1.0):
     """Widget: ‖∂L/∂H_t‖ against t (log scale) for a fixed random RNN whose W_hh has
     spectral radius ``spectral_radius``, run on T random inputs times ``input_scale``.
@@ -272,7 +256,7 @@ def gradient_flow_experiment(spectral_radius=1.0, activation="tanh", T=100, inpu
     shown = np.where(norms > 0, norms, np.nan)  # exact zeros (every ReLU off) cannot sit on a log axis
     ax.semilogy(t, shown, color=PALETTE[0], label="‖∂L/∂H_t‖ (BPTT, mean of 8 sequences)")
     ax.semilogy(t, spectral_radius ** (T - 1.0 - t), color=PALETTE[1], ls="--", label="ρ^(T−1−t)")
-    _plain_log_ticks(ax)
+    plain_log_ticks(ax)
     ax.set_xlabel("time step t")
     ax.set_ylabel("‖∂L/∂H_t‖ (log scale)")
     verdict = "vanishes" if ratio < 1e-3 else "explodes" if ratio > 1e3 else "survives"

@@ -14,10 +14,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import lstm
-from .gradflow import _plain_log_ticks, gradient_norms  # plain "1e-5" labels: no mathtext per redraw
+from .gradflow import gradient_norms
 from .lstm import gate_values, init_lstm_params, lstm_forward
 from .activations import softmax
-from .plotting import PALETTE
+from .plotting import PALETTE, plain_log_ticks  # plain "1e-5" labels: no mathtext per redraw
 from .rnn import init_rnn_params, rnn_forward
 from .optim import Adam
 from .seqmodels import cell_params, evaluate, init_model, trainer
@@ -120,7 +120,7 @@ def gradient_flow_experiment(forget_bias=1.0, T=100):
     ax.semilogy(t, np.maximum(v["cell_only"], floor), color="grey", ls=":", lw=1.5,
                 label="direct cell path only")
     ax.set_ylim(max(1e-30, min(np.nanmin(v[k]) for k in ("C", "H", "rnn")) / 3), 10)
-    _plain_log_ticks(ax)
+    plain_log_ticks(ax)
     ax.set_xlabel("time step t (the loss reads step T)")
     ax.set_ylabel("gradient norm (log scale)")
     verdict = "more" if ratios["C"] > ratios["rnn"] else "less"

@@ -96,3 +96,19 @@ def _fig_ax(ax, size):
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=size, layout="constrained")
     return fig, ax
+
+
+def plain_log_ticks(ax):
+    """At most ~6 major ticks labelled like 1e-40 and no minor ticks: a log axis spanning 100
+    decades otherwise gets dozens of typeset labels, which makes each redraw several times slower."""
+    from matplotlib.ticker import LogLocator, NullLocator
+
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(_decade_label)
+
+
+def _decade_label(y, _pos=None):
+    """1e-40, 1e-3, 1, 1e12 (plain text: no mathtext typesetting on every redraw)."""
+    exponent = int(round(np.log10(y))) if y > 0 else 0
+    return "1" if exponent == 0 else f"1e{exponent}"
