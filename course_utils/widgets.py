@@ -198,7 +198,8 @@ class Quiz:
         self.box = widgets.VBox(rows)
 
     def _row(self, number, question):
-        prompt = widgets.HTMLMath(f"<b>{number}.</b> {question.prompt}")
+        # escaped: prompts mention tokens such as <bos>, which HTML would swallow
+        prompt = widgets.HTMLMath(f"<b>{number}.</b> {_escape(question.prompt)}")
         choice = widgets.RadioButtons(options=[(o, i) for i, o in enumerate(question.options)],
                                       value=None, layout=widgets.Layout(width="auto"))
         feedback = widgets.HTMLMath()

@@ -108,3 +108,9 @@ def test_to_png_returns_png_bytes():
     from course_utils.widgets import to_png
     data = to_png(square(2).fig)
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_quiz_prompts_are_escaped_so_tokens_stay_visible():
+    quiz = Quiz([Question("t-3", 6, "What does <bos> start?", ("decoding", "nothing"), 0, "It starts decoding.")])
+    prompt_html = quiz.box.children[1].children[0].value
+    assert "&lt;bos&gt;" in prompt_html
