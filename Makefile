@@ -15,7 +15,8 @@ export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
 
-PYTEST_NB := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# A cell that waits 5 minutes has hung (e.g. a kernel that lost its connection): fail, do not stall.
+PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: help lab test test-unit test-notebooks test-slow execute bench results clean venv html test-browser
 

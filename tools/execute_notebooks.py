@@ -26,7 +26,8 @@ def tidy(nb):
     return nb
 
 
-def execute(path, timeout=600):
+def execute(path, timeout=300):
+    """Run one notebook in place; a cell silent for ``timeout`` seconds has hung: fail."""
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
