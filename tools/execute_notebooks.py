@@ -3,8 +3,11 @@
     python tools/execute_notebooks.py notebooks/01_mlp_recap.ipynb [...]
 
 After running, it removes what must not be committed: per-cell execution
-timestamps and the notebook's saved widget state. Outputs, execution counts and
-cell ids stay. `make execute` runs it on every notebook with the same
+timestamps, the notebook's saved widget state, and the widget views in outputs
+(a random model id that changes on every run and, with no saved state, would show
+"Error displaying widget" to someone who opens the notebook before running it;
+the text form that stays says "run this cell to use its controls"). Outputs,
+execution counts and cell ids stay. `--tidy-only` does just that, without running. `make execute` runs it on every notebook with the same
 environment variables as `make test` (one BLAS thread, fixed hash seed), so the
 stored outputs are the ones nbval will reproduce.
 """
@@ -17,11 +20,16 @@ import nbformat
 from nbclient import NotebookClient
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def tidy(nb):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     return nb
 
@@ -38,10 +46,17 @@ def execute(path, timeout=300):
     return seconds
 
 
-def main(paths):
+def main(args):
+    tidy_only = "--tidy-only" in args
+    paths = [a for a in args if a != "--tidy-only"]
     if not paths:
-        print("usage: execute_notebooks.py NOTEBOOK [...]")
+        print("usage: execute_notebooks.py [--tidy-only] NOTEBOOK [...]")
         return 2
+    if tidy_only:
+        for path in paths:
+            nbformat.write(tidy(nbformat.read(path, as_version=4)), path)
+            print(f"{path}: tidied")
+        return 0
     for path in paths:
         print(f"{path}: executed in {execute(path):.1f} s", flush=True)
     return 0
