@@ -34,7 +34,11 @@ from .training import fit
 # LSTM: a forget-gate bias of 3 starts F_t near σ(3) ≈ 0.95, so the cell state keeps
 # ~95 % of itself per step and a gradient can cross 100 steps from the start
 # (0.95^100 ≈ 0.006, against 0.73^100 ≈ 2e-14 with the common bias of 1).
-CELL_OPTIONS = {"rnn": {}, "lstm": {"forget_bias": 3.0}, "gru": {}}
+# GRU: an update-gate bias of 3 is the counterpart of that forget bias: Z_t starts near
+# σ(3) ≈ 0.95, and H_t = Z_t ⊙ H_{t-1} + ... keeps ~95 % of the old state per step.
+# With the default b_z = 0 (Z_t ≈ 0.5) the GRU is at chance from L = 40 for that reason
+# alone (the stored ablation lag_sweep_gru_bz0.json; tools/results_lag_sweep.py VARIANTS).
+CELL_OPTIONS = {"rnn": {}, "lstm": {"forget_bias": 3.0}, "gru": {"update_bias": 3.0}}
 
 
 @dataclass(frozen=True)

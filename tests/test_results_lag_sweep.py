@@ -1,6 +1,7 @@
-"""The stored lag sweeps (course_utils/results/lag_sweep_<cell>.json) and the script that makes them.
+"""The stored lag sweeps (course_utils/results/lag_sweep_<cell or variant>.json) and the script that makes them.
 
-The re-training check is marked slow (CI runs it with `make test-slow`); the checks on the
+The re-training check is marked slow (CI runs it with `make test-slow`) and covers every stored
+file, the cells and the variants (ablations such as lag_sweep_gru_bz0.json); the checks on the
 stored numbers and on the script's command line are fast.
 """
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_utils.tasks import MemorySettings, train_memory_task
+from course_utils.tasks import CELL_OPTIONS, MemorySettings, train_memory_task
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "course_utils" / "results"
@@ -50,6 +51,22 @@ def test_the_rnn_sweep_exists_and_is_complete():
     for lag in record["lags"]:
         assert record["mean_accuracy"][str(lag)] == pytest.approx(np.mean(runs_at(record, lag)), abs=1e-4)
     assert MemorySettings.from_dict(record["settings"]) == MemorySettings()  # made with the shared settings
+
+
+@pytest.mark.parametrize("path", SWEEPS, ids=lambda p: p.stem)
+def test_every_stored_sweep_is_named_after_its_cell_or_variant_and_made_with_its_options(path):
+    """lag_sweep_<cell>.json holds CELL_OPTIONS[cell]; lag_sweep_<variant>.json the variant's options."""
+    record = json.loads(path.read_text())
+    variant = record.get("variant")  # absent from records written before variants existed
+    if variant is None:
+        assert path.stem == f"lag_sweep_{record['cell']}"
+        assert record["cell_options"] == CELL_OPTIONS[record["cell"]]
+    else:
+        assert path.stem == f"lag_sweep_{variant}"
+        assert (record["cell"], record["cell_options"]) == load_script().VARIANTS[variant]
+        assert f"--variant {variant}" in record["produced_by"]
+    assert MemorySettings.from_dict(record["settings"]) == MemorySettings()
+    assert len(record["runs"]) == len(record["lags"]) * len(record["seeds"])
 
 
 def test_the_stored_rnn_curve_learns_short_lags_and_falls_to_chance_at_long_ones():
@@ -115,3 +132,58 @@ def test_script_refuses_to_overwrite_the_shared_results_with_other_settings():
     script = load_script()
     with pytest.raises(SystemExit):
         script.main(["--cell", "rnn", "--steps", "5"])
+
+
+def test_script_refuses_other_init_options_in_the_shared_folder(capsys):
+    script = load_script()
+    with pytest.raises(SystemExit):
+        script.main(["--cell", "gru", "--cell-options", '{"update_bias": 0.0}'])
+    assert "lag_sweep_gru.json must be made with" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--cell", "all", "--cell-options", '{"update_bias": 1.0}'], "--cell-options needs one --cell"),
+    (["--variant", "gru_bz0", "--cell-options", '{"update_bias": 1.0}'], "--cell-options needs one --cell"),
+    (["--cell", "gru", "--cell-options", "[1.0]"], "expected a JSON object"),
+    (["--cell", "gru", "--cell-options", "update_bias=1"], "expected a JSON object"),
+    (["--cell", "gru", "--variant", "gru_bz0"], "not allowed with argument"),
+])
+def test_script_rejects_inconsistent_options(tmp_path, capsys, argv, message):
+    script = load_script()
+    with pytest.raises(SystemExit):
+        script.main([*argv, "--out-dir", str(tmp_path)])
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_script_records_other_init_options_written_elsewhere(tmp_path):
+    script = load_script()
+    argv = ["--cell", "gru", "--cell-options", '{"update_bias": 1.5}', "--lags", "2", "--seeds", "0",
+            "--steps", "2", "--out-dir", str(tmp_path)]
+    assert script.main(argv) == 0
+    record = json.loads((tmp_path / "lag_sweep_gru.json").read_text())
+    assert record["cell_options"] == {"update_bias": 1.5} and record["variant"] is None
+    assert "--cell gru --cell-options '{\"update_bias\": 1.5}'" in record["produced_by"]
+
+
+def test_script_writes_a_variant_with_its_options(tmp_path):
+    script = load_script()
+    cell, options = script.VARIANTS["gru_bz0"]
+    argv = ["--variant", "gru_bz0", "--lags", "2", "--seeds", "0", "--steps", "2", "--out-dir", str(tmp_path)]
+    assert script.main(argv) == 0
+    record = json.loads((tmp_path / "lag_sweep_gru_bz0.json").read_text())
+    assert (record["cell"], record["variant"], record["cell_options"]) == (cell, "gru_bz0", options)
+    assert options != CELL_OPTIONS[cell]   # an ablation, not a copy of the main sweep
+    assert record["produced_by"].startswith("tools/results_lag_sweep.py --variant gru_bz0 ")
+    assert [p.name for p in tmp_path.iterdir()] == ["lag_sweep_gru_bz0.json"]
+
+
+def test_script_all_writes_every_cell_and_every_variant(tmp_path):
+    """`make results` runs the script without arguments: the variants must be re-made with the cells."""
+    script = load_script()
+    assert script.main(["--lags", "2", "--seeds", "0", "--steps", "1", "--out-dir", str(tmp_path)]) == 0
+    expected = {f"lag_sweep_{name}.json" for name in [*script.CELLS, *script.VARIANTS]}
+    assert {p.name for p in tmp_path.iterdir()} == expected
+    for name in script.VARIANTS:
+        record = json.loads((tmp_path / f"lag_sweep_{name}.json").read_text())
+        assert record["cell_options"] == script.VARIANTS[name][1]
