@@ -49,7 +49,8 @@ def execute(path, timeout=300):
 def main(args):
     tidy_only = "--tidy-only" in args
     paths = [a for a in args if a != "--tidy-only"]
-    if not paths:
+    if not paths or any(a.startswith("-") for a in paths):
+        print(__doc__)
         print("usage: execute_notebooks.py [--tidy-only] NOTEBOOK [...]")
         return 2
     if tidy_only:

@@ -82,4 +82,14 @@ QUESTIONS = [
         "H_t contains Z_t ⊙ H_{t-1} directly, so dH_t ⊙ Z_t reaches H_{t-1} without any W_hh or tanh'. With Z_t "
         "near 1 over many steps, the gradient survives the trip back, like along the LSTM's cell state.",
     ),
+    Question(
+        "ch05-keep-bias", 5,
+        "On the memory task, an LSTM started with forget-gate bias 3 spans 100 steps. A GRU trained on the same data and budget but started with update-gate bias 0 fails from lag 40. What makes the comparison fair?",
+        ("Nothing: the GRU simply cannot remember 40 steps",
+         "Start the GRU with update-gate bias 3 too, so both begin by keeping their state",
+         "Give the GRU twice as many training steps",
+         "Remove the LSTM's output gate"), 1,
+        "b_z is the GRU's counterpart of b_f: with σ(3) ≈ 0.95 the state is kept at the start, so the gradient can reach "
+        "the first symbol. With equal keep biases both gated cells reach 100 % at lag 100 while the RNN is at chance.",
+    ),
 ]
