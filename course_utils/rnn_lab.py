@@ -14,6 +14,7 @@ from matplotlib.collections import LineCollection
 from . import seqmodels as sm
 from ._validate import check_choice
 from .plotting import PALETTE
+from .sequence import RESERVED
 from .text_tasks import SENTIMENT_LABELS, STARTS_WORD, segment
 from .widgets import Result, problem
 
@@ -28,7 +29,7 @@ class _Canvas:
     (a scatter, a LineCollection): a slider move redraws in a few milliseconds,
     where one patch per box and per arrow would take ten times longer."""
 
-    WIDE = [(-1, -0.42), (1, -0.42), (1, 0.42), (-1, 0.42)]   # a box for words, not symbols
+    WIDE = [(-1, -0.36), (1, -0.36), (1, 0.36), (-1, 0.36)]   # a box for words (up to 6 letters), not symbols
 
     def __init__(self, ax, marker="s", size=700, gap_x=0.24):
         self.ax, self.marker, self.size, self.gap_x = ax, marker, size, gap_x
@@ -121,7 +122,7 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
     starts a decoder RNN that emits the target one token at a time from <bos> until <eos>."""
     n_src, n_tgt = len(source), len(target) + 1
     ax = _diagram_axes(ax, 1.05 * (n_src + n_tgt) + 1.2)
-    canvas = _Canvas(ax, marker=_Canvas.WIDE, size=1500, gap_x=0.33)
+    canvas = _Canvas(ax, marker=_Canvas.WIDE, size=2100, gap_x=0.36)
     for i, word in enumerate(source):
         canvas.box(i, 0, word, PALETTE[1])
         canvas.box(i, 1, "enc", PALETTE[0])
@@ -151,9 +152,9 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
 
 def unrolled_experiment(t=3, T=6):
     """Widget: which inputs and which weights produce H_t (t = 0..T)."""
-    if not (isinstance(T, (int, np.integer)) and 1 <= T <= 12):
+    if not (_is_whole(T) and 1 <= T <= 12):
         return problem(f"T must be a whole number from 1 to 12; got {T!r}.")
-    if not (isinstance(t, (int, np.integer)) and 0 <= t <= T):
+    if not (_is_whole(t) and 0 <= t <= T):
         return problem(f"t must be a whole number from 0 to T={T}; got {t!r}.")
     fig = draw_unrolled(T, t, output="none")   # outputs do not feed H_t (and each label costs drawing time)
     fig.axes[0].set_title(f"{_sub('H', t)} is computed from H₀ and X₁..{_sub('X', t)} with the same "
@@ -169,8 +170,13 @@ def unrolled_experiment(t=3, T=6):
 
 # --- experiments on trained models --------------------------------------------------------
 
+def _is_whole(x):
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+
 def _unknown(vocab, tokens):
-    return sorted({tok for tok in tokens if tok not in vocab})
+    """Tokens the model cannot read as typed: not in the vocabulary, or a reserved token (<pad>...)."""
+    return sorted({tok for tok in tokens if tok not in vocab or tok in RESERVED})
 
 
 def _column_labels(ax, labels, rotation=0):
@@ -265,8 +271,11 @@ def sample_experiment(prompt, temperature, params, vocab, cell="rnn", n_chars=20
     message = _check_text(prompt, vocab, "prompt")
     if message:
         return problem(message)
-    if not (np.isfinite(temperature) and 0.05 <= temperature <= 10):
+    if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
+            and 0.05 <= temperature <= 10):
         return problem(f"temperature must be between 0.05 and 10; got {temperature!r}.")
+    if not (_is_whole(seed) and seed >= 0):
+        return problem(f"seed must be a whole number >= 0; got {seed!r}.")
     _, P, _ = sm.run_ids(params, vocab.encode(prompt), cell)
     logp = np.log(np.maximum(P[-1], 1e-300)) / temperature
     logp[[vocab.pad_id, vocab.bos_id, vocab.eos_id, vocab.unk_id]] = -np.inf
@@ -288,7 +297,7 @@ def hidden_state_experiment(text, step, params, vocab, cell="rnn", n_units=16):
     message = _check_text(text, vocab, "text")
     if message:
         return problem(message)
-    if not (isinstance(step, (int, np.integer)) and step >= 1):
+    if not (_is_whole(step) and step >= 1):
         return problem(f"step must be a whole number >= 1; got {step!r}.")
     step = min(step, len(text))
     H, P, _ = sm.run_ids(params, vocab.encode(text), cell)

@@ -33,6 +33,16 @@ def test_unrolled_experiment_lists_what_produces_H_t():
     assert not late.ok and "from 0 to T=6" in late.text
 
 
+@pytest.mark.parametrize("t,T,message", [
+    (-1, 6, "t must be a whole number"), (float("nan"), 6, "t must be a whole number"),
+    (True, 6, "t must be a whole number"), (3.0, 6, "t must be a whole number"),
+    (0, 0, "T must be a whole number"), (3, 100, "T must be a whole number"),
+])
+def test_unrolled_experiment_reports_absurd_controls(t, T, message):
+    result = rnn_lab.unrolled_experiment(t=t, T=T)
+    assert not result.ok and message in result.text and result.fig is None
+
+
 def test_sentiment_experiment_follows_negation_word_by_word(sentiment_model):
     params, vocab = sentiment_model
     result = rnn_lab.sentiment_experiment("the film was not good", params, vocab)
@@ -43,6 +53,10 @@ def test_sentiment_experiment_follows_negation_word_by_word(sentiment_model):
     unknown = rnn_lab.sentiment_experiment("the film was superb", params, vocab)
     assert not unknown.ok and "superb" in unknown.text
     assert not rnn_lab.sentiment_experiment("   ", params, vocab).ok
+    # reserved tokens are in the vocabulary but are not words a reviewer can type
+    reserved = rnn_lab.sentiment_experiment("the film was <unk>", params, vocab)
+    assert not reserved.ok and "<unk>" in reserved.text
+    assert "under 30 words" in rnn_lab.sentiment_experiment("good " * 31, params, vocab).text
 
 
 def test_segmentation_experiment_keeps_every_character(rng):
@@ -70,6 +84,9 @@ def test_sample_experiment_is_seeded_and_reports_bad_controls(char_model):
     assert "between 0.05 and 10" in rnn_lab.sample_experiment("The ", 0.0, params, vocab).text
     assert "'Z'" in rnn_lab.sample_experiment("Zebra", 1.0, params, vocab).text
     assert not rnn_lab.sample_experiment("", 1.0, params, vocab).ok
+    for bad in (float("nan"), float("inf"), -1.0, 1e9):
+        assert "between 0.05 and 10" in rnn_lab.sample_experiment("The ", bad, params, vocab).text
+    assert "seed must be a whole number" in rnn_lab.sample_experiment("The ", 1.0, params, vocab, seed=-1).text
 
 
 def test_hidden_state_experiment_clamps_the_step(char_model):
@@ -78,6 +95,9 @@ def test_hidden_state_experiment_clamps_the_step(char_model):
     assert result.ok and result.values["step"] == 8 and result.values["H"].shape == (8, 8)
     assert "'the mill'" in result.text
     assert not rnn_lab.hidden_state_experiment("the mill", 0, params, vocab).ok
+    assert "step must be a whole number" in rnn_lab.hidden_state_experiment("the mill", float("nan"), params, vocab).text
+    assert "'Z'" in rnn_lab.hidden_state_experiment("Zebra", 3, params, vocab).text
+    assert "under 60 characters" in rnn_lab.hidden_state_experiment("the mill " * 7, 3, params, vocab).text
 
 
 def test_draw_encoder_decoder_has_one_decoder_step_per_output_plus_eos():
