@@ -9,6 +9,7 @@ from ``quizbank`` (the one place the questions live).
 
 import time
 from itertools import product
+from numbers import Real
 from typing import Callable, NamedTuple
 
 import ipywidgets as widgets
@@ -34,7 +35,7 @@ GLOSSARY = [Term(*row) for row in [
     ("multilayer perceptron (MLP)", "多层感知机", 1, "Layers of affine maps and nonlinearities with no memory: each input is processed on its own."),
     ("activation function", "激活函数", 1, "The elementwise nonlinearity (tanh, sigmoid, ReLU) that lets stacked layers be more than one linear map."),
     ("backpropagation", "反向传播", 1, "The chain rule applied layer by layer from the loss back to every parameter, one local derivative at a time."),
-    ("gradient check", "梯度检验", 1, "Comparing a backward pass with central finite differences in float64; a relative error near 1e-8 means it is right."),
+    ("gradient check", "梯度检验", 1, "Comparing a backward pass with central finite differences in float64; a relative error below 1e-7 means they agree."),
     ("softmax", "softmax 函数", 1, "Turns a row of scores into probabilities: exponentiate, then divide by the sum."),
     ("cross-entropy loss", "交叉熵损失", 1, "Minus the log-probability the model gives to the correct class, averaged over examples."),
     ("learning rate", "学习率", 1, "The step size of gradient descent; too large and training diverges."),
@@ -58,7 +59,8 @@ GLOSSARY = [Term(*row) for row in [
     ("cell state", "细胞状态", 4, "The LSTM's memory C_t, changed only by elementwise forgetting and adding: C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t."),
     ("gate", "门", 4, "A sigmoid layer whose values in (0, 1) scale another vector elementwise, deciding how much passes."),
     ("forget gate", "遗忘门", 4, "F_t decides how much of the old cell state C_{t-1} is kept."),
-    ("input gate", "输入门", 4, "I_t decides how much of the candidate C̃_t is written into the cell state."),
+    ("input gate", "输入门", 4, "I_t decides how much of the candidate C̃_t is written into the cell state (some Chinese texts, the "
+     "source blog post included, also call it 更新门, the name this course keeps for the GRU's Z_t)."),
     ("output gate", "输出门", 4, "O_t decides how much of tanh(C_t) is exposed as the hidden output H_t."),
     ("candidate (cell update)", "候选记忆", 4, "C̃_t = tanh(...): the new content proposed for the cell state at this step."),
     ("elementwise product", "逐元素乘积（对位乘）", 4, "The product ⊙ multiplies two arrays of the same shape entry by entry; the shape is unchanged."),
@@ -73,7 +75,7 @@ GLOSSARY = [Term(*row) for row in [
     ("teacher forcing", "教师强制", 6, "In training, the decoder is fed the true previous token instead of its own prediction."),
     ("exposure bias", "暴露偏差", 6, "At test time the decoder sees its own (possibly wrong) tokens, which teacher forcing never showed it."),
     ("greedy decoding", "贪心解码", 6, "Emit the most probable token at every step; fast, but an early choice cannot be undone."),
-    ("beam search", "束搜索", 6, "Keep the k most probable prefixes at every step; better than greedy, still not exhaustive."),
+    ("beam search", "束搜索", 6, "Keep the k most probable prefixes at every step; usually better than greedy, still not exhaustive."),
     ("attention", "注意力机制", 6, "At every output step, a softmax-weighted average of all encoder states, weighted by relevance to the decoder state."),
     ("context vector", "上下文向量", 6, "The weighted average C_t = Σ_s α_{t,s} H_s that attention hands to the decoder."),
 ]]
@@ -343,11 +345,13 @@ def _demo_clipping():
 
 
 def _demo_beam():
-    # Tokens a, b (ids 4, 5), two steps, then <eos>: a is likelier first, but b has the likelier follow-up.
-    first, after = {4: 0.6, 5: 0.4}, {4: {4: 0.5, 5: 0.5}, 5: {4: 0.9, 5: 0.1}}
+    # Tokens a, b, c (ids 4, 5, 6), two steps, then <eos>. c is the least likely first token but is
+    # followed by a for sure: c a (0.25) beats b a (0.21) and a a (0.16), yet a beam of 2 drops c at step 1.
+    first = {4: 0.40, 5: 0.35, 6: 0.25}
+    after = {4: {4: 0.4, 5: 0.3, 6: 0.3}, 5: {4: 0.6, 5: 0.2, 6: 0.2}, 6: {4: 1.0}}
 
     def step_fn(y_prev, steps):   # the state is the number of steps taken, one per row of the beam
-        logp = np.full((len(y_prev), 6), -np.inf)
+        logp = np.full((len(y_prev), 7), -np.inf)
         for row, (y, n) in enumerate(zip(y_prev, steps)):
             table = first if n == 0 else after[int(y)] if n == 1 else {seq2seq.EOS: 1.0}
             for v, p in table.items():
@@ -355,10 +359,10 @@ def _demo_beam():
         return logp, steps + 1, None
 
     greedy = seq2seq.greedy_search(step_fn, np.zeros(1, dtype=int), 1, max_len=4)
-    beam = seq2seq.beam_search(step_fn, np.zeros(1, dtype=int), 2, max_len=4, length_norm=0.0)[0]
-    best = max(first[a] * after[a][b] for a, b in product(first, repeat=2))
-    return (f"greedy: P = {np.exp(greedy.log_prob()[0]):.2f}; beam (k = 2): P = {np.exp(beam.log_prob):.2f}; "
-            f"best of all sequences: {best:.2f}")
+    beams = [seq2seq.beam_search(step_fn, np.zeros(1, dtype=int), k, max_len=4, length_norm=0.0)[0] for k in (2, 3)]
+    best = max(first[a] * after[a].get(b, 0.0) for a, b in product(first, repeat=2))
+    return (f"greedy: P = {np.exp(greedy.log_prob()[0]):.2f}; beam k = 2: P = {np.exp(beams[0].log_prob):.2f}; "
+            f"beam k = 3: P = {np.exp(beams[1].log_prob):.2f}; best of all sequences: {best:.2f}")
 
 
 def _demo_attention_weights():
@@ -403,8 +407,9 @@ MISCONCEPTIONS = [
                   "Clipping only caps the norm of a gradient that is too large; a small gradient is untouched. "
                   "Vanishing needs a different architecture (gates) or initialisation.", _demo_clipping),
     Misconception(6, "Beam search finds the most probable output sequence.",
-                  "It keeps only $k$ prefixes, so it can miss the best sequence; it is better than greedy decoding "
-                  "($k = 1$) but not exhaustive.", _demo_beam),
+                  "It keeps only $k$ prefixes, so a sequence whose first tokens look unlikely is pruned before its "
+                  "likely ending is seen. A wider beam usually finds a more probable output than greedy decoding "
+                  "($k = 1$), but only an exhaustive search is guaranteed to find the best.", _demo_beam),
     Misconception(6, "Attention weights are learned parameters.",
                   r"The parameters are $W_{sa}, W_{ha}, b_a, v_a$; the weights $\alpha$ are recomputed for every input and "
                   "every output step by a softmax over the scores.", _demo_attention_weights),
@@ -421,6 +426,8 @@ def cell_path_experiment(forget_bias=1.0, steps=50):
     when only the cell path carries it. forget_bias is the initial b_f (−4..8),
     steps the sequence length T (2..400).
     """
+    if isinstance(forget_bias, bool) or not isinstance(forget_bias, Real):
+        return problem(f"forget_bias must be a number between −4 and 8; got {forget_bias!r}.")
     if not -4 <= forget_bias <= 8:
         return problem(f"forget_bias must be between −4 and 8; got {forget_bias}.")
     if not isinstance(steps, (int, np.integer)) or not 2 <= steps <= 400:

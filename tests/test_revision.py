@@ -169,9 +169,11 @@ def test_seed_gru_formula_demo_numbers():
     assert float(line.rsplit(" ", 1)[1]) < 0.8
 
 
-def test_beam_demo_matches_the_hand_computed_probabilities():
-    # greedy takes a (0.6) then a tie at 0.5: 0.30; a then b / b then a: 0.4 · 0.9 = 0.36 is the best
-    assert revision.MISCONCEPTIONS[8].demo() == "greedy: P = 0.30; beam (k = 2): P = 0.36; best of all sequences: 0.36"
+def test_beam_demo_shows_a_beam_missing_the_best_sequence():
+    # By hand: greedy takes a (0.40) then a (0.4): 0.16. A beam of 2 keeps a and b after step 1, so its
+    # best is b a = 0.35 · 0.6 = 0.21. c a = 0.25 · 1.0 = 0.25 is the most probable sequence; only k = 3 keeps c.
+    assert revision.MISCONCEPTIONS[8].demo() == (
+        "greedy: P = 0.16; beam k = 2: P = 0.21; beam k = 3: P = 0.25; best of all sequences: 0.25")
 
 
 def test_stack_and_split_gates_round_trip_and_orders_matter(rng):
@@ -209,6 +211,11 @@ def test_a_large_forget_bias_keeps_the_cell_path_open():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"forget_bias": 9.0}, "forget_bias must be between −4 and 8; got 9.0."),
+    ({"forget_bias": float("nan")}, "forget_bias must be between −4 and 8; got nan."),
+    ({"forget_bias": ""}, "forget_bias must be a number between −4 and 8; got ''."),
+    ({"forget_bias": None}, "forget_bias must be a number between −4 and 8; got None."),
+    ({"steps": float("nan")}, "steps must be a whole number from 2 to 400; got nan."),
+    ({"steps": True}, "steps must be a whole number from 2 to 400; got True."),
     ({"steps": 1}, "steps must be a whole number from 2 to 400; got 1."),
     ({"steps": 500}, "steps must be a whole number from 2 to 400; got 500."),
 ])
