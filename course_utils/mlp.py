@@ -88,6 +88,11 @@ def mlp_forward(X, params, activation="tanh"):
         check_float(f"params['W{layer}']", W)
         sizes = {"D": check_shape(f"params['W{layer}']", W, "DH", {"D": sizes["D"]})["H"]}
         check_shape(f"params['b{layer}']", b, (sizes["D"],))
+    return _mlp_forward(X, params, activation, L)
+
+
+def _mlp_forward(X, params, activation, L):
+    """mlp_forward without the checks (L layers), for training loops that validated once."""
     caches = []
     H = X
     for layer in range(1, L + 1):

@@ -6,19 +6,39 @@ function: controls in, decision boundary + loss curve + accuracies out.
 """
 
 from functools import lru_cache
+from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .data import DATASETS, make_dataset, train_test_split
 from .losses import _softmax_cross_entropy, softmax_cross_entropy
-from .mlp import init_mlp_params, mlp_backward, mlp_forward, predict
+from .mlp import _mlp_forward, init_mlp_params, mlp_backward, mlp_forward, predict
 from .optim import SGD, Adam
 from .plotting import decision_boundary, loss_curve
 from .training import fit
 from .widgets import Result, problem
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
+
+
+def _training_setup(X, y, hidden_units, rng, activation, lr, optimizer):
+    """Initial params, loss_and_grads, optimiser and divergence threshold of ``train_classifier``."""
+    n_classes = int(y.max()) + 1
+    sizes = [X.shape[1]] + ([hidden_units] if hidden_units else []) + [n_classes]
+    params = init_mlp_params(sizes, rng, activation)
+    layers = len(sizes) - 1
+
+    softmax_cross_entropy(mlp_forward(X, params, activation)[0], y)  # check shapes and labels once
+
+    def loss_and_grads(p, step):
+        Z, caches = _mlp_forward(X, p, activation, layers)
+        loss, dZ = _softmax_cross_entropy(Z, y)
+        _, grads = mlp_backward(dZ, caches)
+        return loss, grads
+
+    opt = Adam(lr=lr) if optimizer == "adam" else SGD(lr=lr, momentum=0.9)
+    return params, loss_and_grads, opt, 10 * np.log(n_classes)
 
 
 def train_classifier(X, y, hidden_units, rng, activation="tanh", lr=0.05, steps=300,
@@ -30,22 +50,63 @@ def train_classifier(X, y, hidden_units, rng, activation="tanh", lr=0.05, steps=
     ``history.diverged_at`` set if the loss becomes NaN/inf or exceeds 10 × its
     chance level ln V (a learning rate that large will not recover).
     """
-    n_classes = int(y.max()) + 1
-    sizes = [X.shape[1]] + ([hidden_units] if hidden_units else []) + [n_classes]
-    params = init_mlp_params(sizes, rng, activation)
-
-    softmax_cross_entropy(mlp_forward(X, params, activation)[0], y)  # check shapes and labels once
-
-    def loss_and_grads(p, step):
-        Z, caches = mlp_forward(X, p, activation)
-        loss, dZ = _softmax_cross_entropy(Z, y)
-        _, grads = mlp_backward(dZ, caches)
-        return loss, grads
-
-    opt = Adam(lr=lr) if optimizer == "adam" else SGD(lr=lr, momentum=0.9)
-    history = fit(loss_and_grads, params, opt, steps, progress=progress, verbose=False,
-                  max_loss=10 * np.log(n_classes))
+    params, loss_and_grads, opt, max_loss = _training_setup(X, y, hidden_units, rng, activation, lr, optimizer)
+    history = fit(loss_and_grads, params, opt, steps, progress=progress, verbose=False, max_loss=max_loss)
     return params, history
+
+
+class _Run:
+    """One training run of the widget, kept so that the epochs slider moves along it.
+
+    ``snapshots[k]`` holds the parameters after k steps. Asking for fewer steps than
+    were trained reads a snapshot; asking for more resumes training (same optimiser
+    state), which gives exactly the parameters of one uninterrupted run.
+    """
+
+    def __init__(self, dataset, seed, hidden_units, activation, learning_rate):
+        X_tr, y_tr, _, _ = _split(dataset, seed)
+        self.params, self.loss_and_grads, self.opt, self.max_loss = _training_setup(
+            X_tr, y_tr, hidden_units, np.random.default_rng(seed), activation, learning_rate, "adam")
+        self.snapshots = [_copy(self.params)]
+        self.losses, self.diverged_at = [], None
+
+    def train_to(self, steps):
+        """(params after ``steps`` steps, their losses); diverged_at is set if training stopped before."""
+        if self.diverged_at is None and steps > len(self.losses):
+            start = len(self.losses)
+            history = fit(self.wrapped(), self.params, self.opt, steps - start, progress="none", verbose=False,
+                          max_loss=self.max_loss)
+            self.losses += history.losses
+            if history.diverged:
+                self.diverged_at = start + history.diverged_at
+            else:
+                self.snapshots.append(_copy(self.params))
+        steps = min(steps, len(self.losses))
+        return self.snapshots[steps], self.losses[:steps]
+
+    def wrapped(self):
+        def loss_and_grads(p, step):   # record the parameters each step starts from
+            if step > 0:
+                self.snapshots.append(_copy(p))
+            return self.loss_and_grads(p, step)
+        return loss_and_grads
+
+
+def _copy(params):
+    return {k: v.copy() for k, v in params.items()}
+
+
+_RUNS = {}          # settings -> _Run; the last few runs are kept (each holds at most 5001 small snapshots)
+_MAX_RUNS = 8
+
+
+def _run(dataset, seed, hidden_units, activation, learning_rate):
+    key = (dataset, seed, int(hidden_units), activation, float(learning_rate))
+    if key not in _RUNS:
+        if len(_RUNS) >= _MAX_RUNS:
+            del _RUNS[next(iter(_RUNS))]
+        _RUNS[key] = _Run(*key)
+    return _RUNS[key]
 
 
 def accuracy_of(params, X, y, activation="tanh"):
@@ -66,27 +127,30 @@ def boundary_experiment(hidden_units=16, activation="tanh", learning_rate=0.05, 
 
     hidden_units: 0 (linear classifier) to 128; learning_rate > 0; epochs 1..5000
     (full-batch steps). Returns a Result with values train_acc, test_acc, final_loss.
+    The last few runs are kept, so moving only the epochs slider reads a stored
+    snapshot (or trains the extra steps) instead of retraining from scratch.
     """
     if dataset not in DATASETS:
         return problem(f"dataset must be one of {list(DATASETS)}; got {dataset!r}.")
     if activation not in ACTIVATIONS:
         return problem(f"activation must be one of {list(ACTIVATIONS)}; got {activation!r}.")
-    if not (isinstance(hidden_units, (int, np.integer)) and 0 <= hidden_units <= 128):
+    if not (_whole(hidden_units) and 0 <= hidden_units <= 128):
         return problem(f"hidden units must be a whole number from 0 to 128; got {hidden_units!r}.")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
+    if not (isinstance(learning_rate, Real) and not isinstance(learning_rate, bool)
+            and np.isfinite(learning_rate) and learning_rate > 0):
         return problem(f"learning rate must be a positive number; got {learning_rate!r}.")
-    if not (isinstance(epochs, (int, np.integer)) and 1 <= epochs <= 5000):
+    if not (_whole(epochs) and 1 <= epochs <= 5000):
         return problem(f"epochs must be a whole number from 1 to 5000; got {epochs!r}.")
-    X_tr, y_tr, X_te, y_te = _split(dataset, seed)
-    params, history = train_classifier(X_tr, y_tr, hidden_units, np.random.default_rng(seed),
-                                       activation, learning_rate, epochs)
-    if history.diverged:
+    run = _run(dataset, seed, hidden_units, activation, learning_rate)
+    params, losses = run.train_to(epochs)
+    if run.diverged_at is not None and epochs > run.diverged_at:
+        start = f"from {losses[0]:.2f} " if losses else ""
         return problem(
-            f"Training diverged at step {history.diverged_at} (learning rate {learning_rate:g} is too "
-            f"large: the loss went from {history.losses[0]:.2f} to far above chance level). "
-            "Try a learning rate below 1.",
-            diverged_at=history.diverged_at,
+            f"Training diverged at step {run.diverged_at} (learning rate {learning_rate:g} is too "
+            f"large: the loss went {start}to far above chance level). Try a learning rate below 1.",
+            diverged_at=run.diverged_at,
         )
+    X_tr, y_tr, X_te, y_te = _split(dataset, seed)
     train_acc = accuracy_of(params, X_tr, y_tr, activation)
     test_acc = accuracy_of(params, X_te, y_te, activation)
     # fixed margins and a modest dpi: constrained layout would double the drawing time
@@ -95,8 +159,12 @@ def boundary_experiment(hidden_units=16, activation="tanh", learning_rate=0.05, 
     model = "linear classifier" if hidden_units == 0 else f"{hidden_units} {activation} units"
     decision_boundary(lambda P: predict(P, params, activation), X_tr, y_tr, resolution=70, ax=ax_b, ticks=False,
                       title=f"{model}: test accuracy {test_acc:.0%}")
-    loss_curve(history.losses, ax=ax_l, title="Does the loss still fall at the end?")
+    loss_curve(losses, ax=ax_l, title="Does the loss still fall at the end?")
     text = (f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}, "
-            f"final loss {history.losses[-1]:.3f} after {len(history.losses)} steps")
+            f"final loss {losses[-1]:.3f} after {len(losses)} step{'s' if len(losses) > 1 else ''}")
     return Result(text=text, fig=fig, values={"train_acc": train_acc, "test_acc": test_acc,
-                                              "final_loss": history.losses[-1]})
+                                              "final_loss": losses[-1]})
+
+
+def _whole(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from course_utils.data import make_dataset
+from course_utils import mlp_lab
 from course_utils.mlp_lab import accuracy_of, boundary_experiment, train_classifier
 
 
@@ -23,8 +24,8 @@ def test_experiment_reports_accuracies_and_draws_both_panels():
 
 
 def test_experiment_is_deterministic():
-    a = boundary_experiment(hidden_units=4, epochs=50)
-    b = boundary_experiment(hidden_units=4, epochs=50)
+    a = _fresh(hidden_units=4, epochs=50)
+    b = _fresh(hidden_units=4, epochs=50)
     assert a.values == b.values
 
 
@@ -53,3 +54,52 @@ def test_tiny_learning_rate_still_gives_a_plot():
 def test_out_of_range_controls_give_readable_messages(kwargs, message):
     result = boundary_experiment(**kwargs)
     assert not result.ok and result.text == message
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"hidden_units": True}, "hidden units must be a whole number from 0 to 128; got True."),
+    ({"hidden_units": 2.5}, "hidden units must be a whole number from 0 to 128; got 2.5."),
+    ({"learning_rate": ""}, "learning rate must be a positive number; got ''."),
+    ({"learning_rate": None}, "learning rate must be a positive number; got None."),
+    ({"learning_rate": float("inf")}, "learning rate must be a positive number; got inf."),
+    ({"epochs": float("nan")}, "epochs must be a whole number from 1 to 5000; got nan."),
+    ({"dataset": ""}, "dataset must be one of ['spirals', 'moons', 'xor']; got ''."),
+])
+def test_absurd_controls_give_readable_messages(kwargs, message):
+    result = boundary_experiment(**kwargs)
+    assert not result.ok and result.fig is None and result.text == message
+
+
+def _fresh(**kwargs):
+    mlp_lab._RUNS.clear()
+    return boundary_experiment(**kwargs)
+
+
+def test_moving_the_epochs_slider_gives_the_uninterrupted_run():
+    # the widget keeps its run and reads snapshots or resumes training; the result must be
+    # exactly that of train_classifier run once for that many steps
+    X_tr, y_tr, X_te, y_te = mlp_lab._split("moons", 0)
+    params, history = train_classifier(X_tr, y_tr, 8, np.random.default_rng(0), steps=120)
+    expected = {"train_acc": accuracy_of(params, X_tr, y_tr), "test_acc": accuracy_of(params, X_te, y_te),
+                "final_loss": history.losses[-1]}
+    for path in ([120], [40, 120], [300, 120], [300, 40, 120]):
+        mlp_lab._RUNS.clear()
+        for epochs in path:
+            result = boundary_experiment(hidden_units=8, epochs=epochs, dataset="moons")
+        assert result.values == expected, path
+        assert result.fig.axes[1].lines[0].get_ydata().tolist() == history.losses
+
+
+def test_a_diverged_run_still_answers_for_fewer_steps():
+    first = _fresh(learning_rate=100.0, epochs=300)
+    assert not first.ok and first.values["diverged_at"] == 1
+    one_step = boundary_experiment(learning_rate=100.0, epochs=1)    # from the stored run
+    assert one_step.ok and one_step.values == _fresh(learning_rate=100.0, epochs=1).values
+    assert one_step.text.endswith("after 1 step")
+
+
+def test_the_run_cache_stays_small():
+    mlp_lab._RUNS.clear()
+    for h in range(12):
+        boundary_experiment(hidden_units=h, epochs=5)
+    assert len(mlp_lab._RUNS) == mlp_lab._MAX_RUNS
