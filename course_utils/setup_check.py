@@ -1,6 +1,7 @@
 """The setup check of notebook 00: are the packages there, and do widgets work?"""
 
 import sys
+from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -42,12 +43,15 @@ def environment_report():
 def wave_demo(frequency=1.0, damping=0.0):
     """The 'can you move this slider?' experiment: a damped sine wave.
 
-    frequency in cycles per unit time (0 < f <= 10), damping >= 0.
+    frequency in cycles per second (0 < f <= 10), damping rate per second (0..10).
     """
+    for name, value in (("frequency", frequency), ("damping", damping)):
+        if isinstance(value, bool) or not isinstance(value, Real):
+            return problem(f"{name} must be a number; got {value!r}.")
     if not (0 < frequency <= 10):
         return problem(f"frequency must be in (0, 10]; got {frequency}.")
-    if damping < 0:
-        return problem(f"damping must be >= 0; got {damping}.")
+    if not (0 <= damping <= 10):
+        return problem(f"damping must be in [0, 10]; got {damping}.")
     t = np.linspace(0, 4, 400)
     y = np.exp(-damping * t) * np.sin(2 * np.pi * frequency * t)
     fig, ax = plt.subplots(figsize=(5, 2.2))
@@ -57,5 +61,5 @@ def wave_demo(frequency=1.0, damping=0.0):
     ax.set_ylabel("amplitude")
     ax.set_ylim(-1.1, 1.1)
     ax.set_title(f"{frequency:g} cycles per second: move the slider and this redraws")
-    return Result(text=f"{int(round(4 * frequency))} full cycles in 4 seconds.", fig=fig,
+    return Result(text=f"{4 * frequency:g} cycle{'' if 4 * frequency == 1 else 's'} in 4 seconds.", fig=fig,
                   values={"cycles": 4 * frequency})
