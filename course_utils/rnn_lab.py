@@ -157,8 +157,10 @@ def unrolled_experiment(t=3, T=6):
     if not (_is_whole(t) and 0 <= t <= T):
         return problem(f"t must be a whole number from 0 to T={T}; got {t!r}.")
     fig = draw_unrolled(T, t, output="none")   # outputs do not feed H_t (and each label costs drawing time)
-    fig.axes[0].set_title(f"{_sub('H', t)} is computed from H₀ and X₁..{_sub('X', t)} with the same "
-                          f"{W_XH}, {W_HH}, bₕ at every step", fontsize=10)
+    inputs = {0: "no input yet", 1: "X₁"}.get(t, f"X₁..{_sub('X', t)}")
+    title = (f"H₀ is the initial state: {inputs}, no weight used" if t == 0 else
+             f"{_sub('H', t)} is computed from H₀ and {inputs} with the same {W_XH}, {W_HH}, bₕ at every step")
+    fig.axes[0].set_title(title, fontsize=10)
     if t == 0:
         text = "H_0 is the initial state (zeros by default): no input has been read yet."
     else:

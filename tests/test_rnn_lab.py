@@ -28,7 +28,10 @@ def test_unrolled_experiment_lists_what_produces_H_t():
     assert result.ok and result.fig is not None
     assert result.values == {"inputs": [1, 2, 3], "weight_uses": 3}
     assert "X_1, X_2, X_3" in result.text
-    assert rnn_lab.unrolled_experiment(t=0, T=4).values["inputs"] == []
+    assert "X₁..X₃ with the same" in result.fig.axes[0].get_title()
+    start = rnn_lab.unrolled_experiment(t=0, T=4)
+    assert start.values["inputs"] == [] and start.fig.axes[0].get_title().startswith("H₀ is the initial state")
+    assert "from H₀ and X₁ with" in rnn_lab.unrolled_experiment(t=1, T=4).fig.axes[0].get_title()
     late = rnn_lab.unrolled_experiment(t=9, T=6)
     assert not late.ok and "from 0 to T=6" in late.text
 
