@@ -5,12 +5,13 @@ file, the cells and the variants (ablations such as lag_sweep_gru_bz0.json); the
 stored numbers and on the script's command line are fast.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tools_loader import load_tool
 
 from course_utils.tasks import CELL_OPTIONS, MemorySettings, train_memory_task
 
@@ -21,16 +22,12 @@ TOLERANCE = 0.02  # accuracy on 1000 test sequences: 20 answers, room for anothe
 
 
 def load_script():
-    spec = importlib.util.spec_from_file_location("results_lag_sweep", ROOT / "tools" / "results_lag_sweep.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("results_lag_sweep")
 
 
 def load(cell):
     path = RESULTS / f"lag_sweep_{cell}.json"
-    if not path.exists():
-        pytest.skip(f"{path.name} has not been produced yet")
+    assert path.exists(), f"{path.name} is missing: run `python tools/results_lag_sweep.py --cell {cell}`"
     return json.loads(path.read_text())
 
 

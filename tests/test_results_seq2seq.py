@@ -7,26 +7,21 @@
    training of every shipped model (about 3 minutes on an idle 2-core machine).
 """
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
+from tools_loader import load_tool
 
 from course_utils import seq2seq as s2s
 from course_utils import seq2seq_lab as lab
 
 pytestmark = pytest.mark.slow
 
-SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "results_seq2seq.py"
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("results_seq2seq", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("results_seq2seq")
 
 
 @pytest.fixture(scope="module")

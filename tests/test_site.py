@@ -4,13 +4,13 @@ The site is built once into a temporary folder; links are read back from the
 written HTML with a real HTML parser (independently of the builder's rewriting).
 """
 
-import importlib.util
 import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from tools_loader import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -18,10 +18,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def load_builder():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("build_site")
 
 
 class Page(HTMLParser):
