@@ -13,7 +13,7 @@ CASES = [
     ("ch04: gradient flow, T slider (10..200)", gradient_flow_experiment,
      [{"forget_bias": 1.0, "T": T} for T in (10, 50, 200)] + [{"forget_bias": 8.0, "T": 200}]),
     ("ch04: gate heatmaps, typed sequence", gate_heatmap_experiment,
-     [{"sequence": s} for s in (DEFAULT_SEQUENCE, "A?", "D" + "a" * 49 + "?", "C" + "abcd" * 19 + "?", "B cab")]),
+     [{"sequence": s} for s in (DEFAULT_SEQUENCE, "A?", "D" + "a" * 49 + "?", "C" + "abcd" * 19 + "?", "B cab", "D")]),
     ("ch04: gate heatmaps, invalid input", gate_heatmap_experiment,
-     [{"sequence": s} for s in ("", "xyz", "abc?", "A" * 100)]),
+     [{"sequence": s} for s in ("", "xyz", "abc?", "A" * 100, None)]),
 ]

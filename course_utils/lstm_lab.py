@@ -104,7 +104,8 @@ def gradient_flow_experiment(forget_bias=1.0, T=100):
     forget_bias : the LSTM's b_f (every unit), from -10 to 10. Returns a Result with values
     {"C", "H", "rnn"} (each (T,)), "F_mean" and the ratios first/last of each curve.
     """
-    if not (np.isfinite(forget_bias) and -10 <= forget_bias <= 10):
+    if not (isinstance(forget_bias, (int, float, np.number)) and np.isfinite(forget_bias)
+            and -10 <= forget_bias <= 10):
         return problem(f"Choose a forget-gate bias between -10 and 10; got {forget_bias!r}.")
     if not (isinstance(T, (int, np.integer)) and 2 <= T <= FLOW_MAX_T):
         return problem(f"Choose a sequence length T between 2 and {FLOW_MAX_T}; got {T!r}.")
@@ -126,7 +127,8 @@ def gradient_flow_experiment(forget_bias=1.0, T=100):
     verdict = "more" if ratios["C"] > ratios["rnn"] else "less"
     ax.set_title(f"b_f = {forget_bias:.1f} (mean F_t = {v['F_mean']:.2f}): the LSTM cell keeps "
                  f"{verdict} gradient than the RNN", fontsize=10)
-    ax.legend(loc="lower right", fontsize=8)
+    # the LSTM curves rise steeply to the right when it keeps less than the RNN: keep the legend off them
+    ax.legend(loc="lower right" if verdict == "more" else "upper left", fontsize=8)
     ax.grid(alpha=0.3)
     text = (f"From t = {T} back to t = 1 ({T - 1} steps): LSTM cell gradient x {ratios['C']:.1e}, "
             f"LSTM hidden gradient x {ratios['H']:.1e}, RNN hidden gradient x {ratios['rnn']:.1e} "
@@ -223,6 +225,8 @@ def gate_heatmap_experiment(sequence=DEFAULT_SEQUENCE, lag=LIVE_LAG):
     last step), "P" and "unit_tracks" (K, T).
     """
     task = LIVE_SETTINGS.task
+    if not isinstance(sequence, str):
+        return problem(f"Type a sequence of symbols, for example B cadbdacb ?; got {type(sequence).__name__}.")
     try:
         ids = parse_memory_sequence(sequence, task)
     except ValueError as error:
@@ -248,13 +252,14 @@ def gate_heatmap_experiment(sequence=DEFAULT_SEQUENCE, lag=LIVE_LAG):
     # few text labels: drawing text is most of a redraw's time
     ax_g.imshow(_stacked_gates(gates, H), cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     ax_g.set_yticks([H / 2, 1.5 * H + 1, 2.5 * H + 2], labels=["I_t", "F_t", "O_t"])
-    ax_g.set_title(f"gates, a row per unit (dark 0, yellow 1); ▶ unit {unit}", fontsize=9, loc="left")
+    ax_g.set_title(f"gates, a row per unit (dark 0, yellow 1); ◀ unit {unit}", fontsize=9, loc="left")
     lim = max(1e-6, float(np.abs(gates["C"]).max()))
     ax_c.imshow(gates["C"][0].T, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
     ax_c.set_yticks([])
-    ax_c.set_title(f"cell state C_t (blue −{lim:.1f}, red +{lim:.1f}); ▶ unit {unit}", fontsize=9, loc="left")
+    ax_c.set_title(f"cell state C_t (blue −{lim:.1f}, red +{lim:.1f}); ◀ unit {unit}", fontsize=9, loc="left")
     for ax, rows in ((ax_g, (unit, H + 1 + unit, 2 * H + 2 + unit)), (ax_c, (unit,))):
-        ax.plot(np.full(len(rows), -0.5), rows, ">", color="black", ms=5, clip_on=False)
+        # on the right edge, pointing in: on the left the markers ran into the I_t/F_t/O_t labels
+        ax.plot(np.full(len(rows), T - 0.5), rows, "<", color="black", ms=5, clip_on=False)
         ax.set_xlim(-0.5, T - 0.5)
         ax.set_xticks([])
     for c in range(task.n_classes):
@@ -270,13 +275,19 @@ def gate_heatmap_experiment(sequence=DEFAULT_SEQUENCE, lag=LIVE_LAG):
     ax_u.set_title(f"unit {unit}, the same distractors after each first symbol: {held} stays apart",
                    fontsize=9, loc="left")
     answer = int(np.argmax(P))
-    middle = slice(1, max(2, T - 1))
+    if T > 1:   # the gates while the unit holds the symbol: after the first step, up to the question
+        middle = slice(1, max(2, T - 1))
+        gates_text = (f"On this input, after the first symbol, its forget gate averages "
+                      f"{gates['F'][0, middle, unit].mean():.2f} and its input gate "
+                      f"{gates['I'][0, middle, unit].mean():.2f}.")
+    else:
+        gates_text = (f"On this one-symbol input its forget gate is {gates['F'][0, 0, unit]:.2f} and its input gate "
+                      f"{gates['I'][0, 0, unit]:.2f}.")
     text = (f"Input: {task.describe(ids)}\n"
             f"Memory unit {unit}: from the first symbol to the question, its cell state keeps a first {held} apart "
             f"from the others\n(over 500 test sequences the class means stay at least {gap:.1f} within-class "
-            f"standard deviations apart, at every step).\nOn this input, after the first symbol, its forget gate "
-            f"averages {gates['F'][0, middle, unit].mean():.2f} and its input gate "
-            f"{gates['I'][0, middle, unit].mean():.2f}.\nThe model answers {letters[answer]} (p = {P[answer]:.2f})"
+            f"standard deviations apart, at every step).\n{gates_text}\n"
+            f"The model answers {letters[answer]} (p = {P[answer]:.2f})"
             + ("." if ids[-1] == task.query_id else "; it was trained to answer only at a ?.")
             + ("" if T == lag + 1 else f" It was trained on sequences of exactly {lag + 1} symbols only, "
                "so at other lengths its answer can be wrong even while the unit keeps its tracks apart."))

@@ -1,4 +1,5 @@
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -49,6 +50,8 @@ def test_flow_norms_follow_the_forget_gate():
     ({"T": 1}, "sequence length T between 2 and 200"),
     ({"T": 201}, "sequence length T between 2 and 200"),
     ({"T": 2.5}, "sequence length T between 2 and 200"),
+    ({"forget_bias": "3"}, "forget-gate bias between -10 and 10; got '3'"),
+    ({"forget_bias": None}, "forget-gate bias between -10 and 10; got None"),
 ])
 def test_gradient_flow_experiment_reports_bad_controls(kwargs, message):
     result = gradient_flow_experiment(**kwargs)
@@ -103,11 +106,16 @@ def test_gate_heatmap_experiment(live_lstm):
     assert result.values["prediction"] == 1 and "The model answers B" in result.text   # it starts with B
     short = gate_heatmap_experiment("C ab?")
     assert short.ok and "trained on sequences of exactly 51 symbols" in short.text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no "mean of empty slice" on a one-symbol input
+        one = gate_heatmap_experiment("D")
+    assert one.ok and "one-symbol input its forget gate is" in one.text
+    assert np.isclose(float(one.text.split("forget gate is ")[1][:4]), one.values["F"][0, one.values["unit"]], atol=0.005)
 
 
 @pytest.mark.parametrize("sequence, message", [
     ("", "empty sequence"), ("Axz?", "got x z"), ("abc?", "Start with a signal A B C D"),
-    ("A" + "a" * 80, "at most 80 symbols"),
+    ("A" + "a" * 80, "at most 80 symbols"), (None, "Type a sequence of symbols"), (123, "got int"),
 ])
 def test_gate_heatmap_experiment_reports_bad_sequences(sequence, message):
     result = gate_heatmap_experiment(sequence)

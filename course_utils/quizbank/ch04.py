@@ -46,7 +46,8 @@ QUESTIONS = [
         ("W_hc diag(1 − C̃_t²)", "diag(F_t)", "diag(I_t) W_hc", "The identity, always"), 1,
         "C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t, and the gates depend on C_{t-1} only through H_{t-1}. So the direct "
         "path multiplies the gradient by F_t, element by element: no weight matrix and no squashing slope. "
-        "With F_t near 1 it can cross many steps; the indirect path through H_{t-1} adds smaller terms.",
+        "With F_t near 1 it can cross many steps. Letting H_{t-1} move too adds indirect terms through the "
+        "gates' recurrent matrices; they can be large in an untrained cell, but the direct path is always there.",
     ),
     Question(
         "ch04-forget-bias", 4,
