@@ -18,5 +18,6 @@ CASES = [
      [{"text": t} for t in TYPED]),
     ("ch06: beam search candidates (k = 1..20)", partial(lab.beam_experiment, params=_model),
      [{"text": t, "k": k} for t in ("Fri, Nov 27 2026", "2026年11月27日 星期五", "1/2/3") for k in (1, 3, 8, 20)]
-     + [{"text": "", "k": 5}, {"text": "11/27/26", "k": 5, "length_norm": 0.0}]),
+     + [{"text": "11/27/26", "k": 5, "length_norm": lam} for lam in (0.0, 2.0)]
+     + [{"text": "", "k": 5}, {"text": "11/27/26", "k": 0}, {"text": "11/27/26", "k": 3, "length_norm": float("nan")}]),
 ]

@@ -24,7 +24,8 @@ from .sequence import Vocab
 
 FIRST_DAY = dt.date(1950, 1, 1)
 LAST_DAY = dt.date(2049, 12, 31)
-MAX_SOURCE_LEN = 32   # the longest format is 28 characters ("Wednesday, 27 September 2026")
+LONGEST_SOURCE = 28   # the longest string any format writes: "Wednesday, 27 September 2026"
+MAX_SOURCE_LEN = 32   # what a model accepts: the longest format plus a little slack for typed input
 TARGET_LEN = 10       # "YYYY-MM-DD"
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -184,7 +185,7 @@ def check_source(text, max_len=MAX_SOURCE_LEN):
         raise ValueError('Type a date first, for example "27 November 2026" or "11/27/26".')
     if len(text) > max_len:
         raise ValueError(f"That is {len(text)} characters; the model reads at most {max_len} "
-                         "(the longest training format has 28).")
+                         f"(the longest training format has {LONGEST_SOURCE}).")
     unknown = sorted(set(text) - set(SOURCE_CHARS))
     if unknown:
         shown = " ".join(repr(c) for c in unknown)

@@ -177,14 +177,22 @@ def attention_experiment(text, params):
                                                   "p_chosen": p_chosen, "valid": valid})
 
 
+MAX_LENGTH_NORM = 5   # λ beyond a few only flattens every score towards 0
+
+
 def beam_experiment(text, k, params, length_norm=1.0):
-    """Beam search of width k on a typed date: every returned candidate with log P and score."""
+    """Beam search of width k (1..20) on a typed date: every returned candidate with log P and
+    score = log P / L^length_norm (length_norm λ from 0 to MAX_LENGTH_NORM)."""
     try:
         dates.check_source(text)
     except ValueError as err:
         return problem(str(err))
-    if not 1 <= k <= 20:
-        return problem(f"Beam width must be between 1 and 20; got {k}.")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 20:
+        return problem(f"Beam width must be a whole number between 1 and 20; got {k!r}.")
+    if (isinstance(length_norm, bool) or not isinstance(length_norm, (int, float, np.number))
+            or not 0 <= length_norm <= MAX_LENGTH_NORM):
+        return problem(f"The length-normalisation exponent λ must be between 0 and {MAX_LENGTH_NORM}; "
+                       f"got {length_norm!r}.")
     src_vocab, tgt_vocab = vocabs()
     src = src_vocab.encode(text)[None, :]
     stepper = lambda: s2s.decoder_stepper(params, src, np.array([src.shape[1]]))  # noqa: E731

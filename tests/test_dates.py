@@ -52,6 +52,9 @@ def test_every_day_in_every_format_fits_and_uses_known_characters():
             assert set(text) <= allowed, text
         day += dt.timedelta(days=37)   # a stride that visits every month and weekday
     assert longest <= dates.MAX_SOURCE_LEN
+    # the stated longest string is reached (a Wednesday in September with a two-digit day) and never exceeded
+    assert longest == dates.LONGEST_SOURCE == len(dates.format_date(dt.date(2026, 9, 30), "Weekday, D Month YYYY"))
+    assert all(len(dates.format_date(dt.date(2026, 9, 30), fmt)) <= dates.LONGEST_SOURCE for fmt in dates.FORMATS)
 
 
 def test_split_is_disjoint_complete_and_seeded():

@@ -56,6 +56,25 @@ def test_beam_experiment_lists_sorted_candidates_and_width_one_is_greedy(model):
     assert "between 1 and 20" in lab.beam_experiment("11/27/26", 21, model).text
 
 
+@pytest.mark.parametrize("k, length_norm, message", [
+    (2.5, 1.0, "Beam width must be a whole number between 1 and 20; got 2.5"),
+    ("3", 1.0, "Beam width must be a whole number between 1 and 20; got '3'"),
+    (None, 1.0, "got None"), (True, 1.0, "got True"), (float("nan"), 1.0, "got nan"),
+    (3, -1.0, "exponent λ must be between 0 and 5; got -1.0"),
+    (3, float("nan"), "got nan"), (3, float("inf"), "got inf"), (3, 1e9, "got 1000000000.0"),
+    (3, None, "got None"),
+])
+def test_beam_experiment_reports_bad_controls(model, k, length_norm, message):
+    result = lab.beam_experiment("11/27/26", k, model, length_norm)
+    assert not result.ok and result.fig is None and message in result.text
+
+
+def test_beam_experiment_at_the_ends_of_the_lambda_slider(model):
+    for length_norm in (0.0, 2.0):
+        result = lab.beam_experiment("11/27/26", 3, model, length_norm)
+        assert result.ok and result.values["outputs"][0] == "2026-11-27"
+
+
 def test_forcing_puts_the_wrong_digit_and_accuracy_counts_only_later_characters(model):
     sources, targets = ["27 November 2026", "11/27/26"], ["2026-11-27", "2026-11-27"]
     src_vocab, tgt_vocab = lab.vocabs()

@@ -27,8 +27,8 @@ QUESTIONS = [
         "During training with teacher forcing (ratio 1.0), what is the decoder's input at step t > 1?",
         ("The character the model predicted at step t − 1", "The true target character y_{t−1}",
          "The encoder state H_t", "A zero vector"), 1,
-        "Teacher forcing feeds the ground truth prefix, so every step learns from a correct history and all "
-        "steps' losses can be computed in one pass; at test time the model must feed its own outputs instead.",
+        "Teacher forcing feeds the ground-truth prefix, so every step learns from a correct history and an early "
+        "mistake does not spoil the later steps' training signal; at test time the model must feed its own outputs instead.",
     ),
     Question(
         "ch06-exposure-bias", 6,
@@ -51,12 +51,12 @@ QUESTIONS = [
     ),
     Question(
         "ch06-length-normalisation", 6,
-        "Why does beam search divide log P(y | x) by L^α (length normalisation) before ranking finished outputs?",
+        "Why does beam search divide log P(y | x) by L^λ (length normalisation) before ranking finished outputs?",
         ("Because long outputs are always wrong",
          "Every extra token multiplies P by a number ≤ 1, so raw log-probability favours short outputs",
          "To make the scores positive", "So that the beam width can be larger"), 1,
-        "log P is a sum of negative terms, one per token. Dividing by L^α with α = 1 compares average "
-        "log-probability per token; α = 0 is the raw score.",
+        "log P is a sum of negative terms, one per token. Dividing by L^λ with λ = 1 compares average "
+        "log-probability per token; λ = 0 is the raw score.",
     ),
     Question(
         "ch06-attention-weights", 6,
