@@ -142,9 +142,14 @@ def attention_backward(dC, cache, dalpha=None):
     Returns (dS_prev (N, H_d), dH_enc (N, T, H_e), grads with keys W_sa, W_ha, b_a, v_a).
     """
     c = cache.attend
-    check_shape("dC", dC, (c.H_enc.shape[0], c.H_enc.shape[2]))
-    if dalpha is not None:
-        check_shape("dalpha", dalpha, c.alpha.shape)
+    for name, array, shape in (("dC", dC, (c.H_enc.shape[0], c.H_enc.shape[2])), ("dalpha", dalpha, c.alpha.shape)):
+        if array is None:
+            continue
+        check_float(name, array)
+        check_shape(name, array, shape)
+        if array.dtype != c.alpha.dtype:
+            raise ValueError(f"{name} must have the forward pass's dtype {c.alpha.dtype} (no silent casting); "
+                             f"got {array.dtype}")
     dS_prev, dH_enc, dK, grads = attend_backward(dC, c, dalpha)
     dH_enc, dW_ha = keys_backward(dK, c.H_enc, c.params, dH_enc)
     grads["W_ha"] = dW_ha

@@ -102,3 +102,9 @@ def test_messages(rng):
     _, _, cache = attention_forward(S_prev, H_enc, mask, params)
     with pytest.raises(ValueError, match=r"dC must have shape \(3, 6\); got \(3, 4\)"):
         attention_backward(np.zeros((3, 4)), cache)
+    with pytest.raises(ValueError, match=r"dC must be a float32 or float64 array; got dtype int64"):
+        attention_backward(np.zeros((3, 6), dtype=np.int64), cache)
+    with pytest.raises(ValueError, match=r"dC must have the forward pass's dtype float64 .*got float32"):
+        attention_backward(np.zeros((3, 6), dtype=np.float32), cache)
+    with pytest.raises(ValueError, match=r"dalpha must have shape \(3, 5\); got \(3, 4\)"):
+        attention_backward(np.zeros((3, 6)), cache, np.zeros((3, 4)))
