@@ -385,7 +385,7 @@ MISCONCEPTIONS = [
     Misconception(2, "U and W mean the same thing everywhere (the source uses U for inputs in the RNN but for the "
                   "recurrent matrix in the GRU).",
                   "This course names every matrix from-to, $W_{xh}$ $(D, H)$ and $W_{hh}$ $(H, H)$, in every chapter, so a "
-                  "swapped matrix is a shape error, not a silent bug.", _demo_notation, True),
+                  "swapped matrix is a shape error whenever $D \\ne H$, not a silent bug.", _demo_notation, True),
     Misconception(2, "The previous hidden output is added to the next input.",
                   r"It is concatenated with the input, $[X_t, H_{t-1}]$, and multiplied by one stacked matrix, which "
                   r"is the same as $X_t W_{xh} + H_{t-1} W_{hh}$: products are summed, not raw vectors.",
