@@ -3,6 +3,9 @@
 Each chapter's questions live in ``chNN.py`` as a list ``QUESTIONS``; a chapter's
 notebook shows ``for_chapter(N)``, and the revision notebook draws from ``all_questions()``.
 No question text exists anywhere else.
+
+Notebook 07 prints every question (the count and the paper sheet): after editing a
+``chNN.py``, run ``make execute NOTEBOOKS=notebooks/07_exam_revision.ipynb``.
 """
 
 import importlib
