@@ -93,6 +93,10 @@ class Experiment:
         for control in self.controls.values():
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False
+            # ipywidgets cuts descriptions at ~80 px ("hidden un..."): give them room
+            style = getattr(control, "style", None)
+            if style is not None and hasattr(style, "description_width") and not style.description_width:
+                style.description_width = "140px"
         self.output = widgets.Output()
         self.status = widgets.HTML()
         children = []

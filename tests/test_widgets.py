@@ -20,6 +20,7 @@ def test_experiment_runs_the_function_with_the_control_values():
     slider.value = 4  # moving a control recomputes
     assert exp.last.values == {"y": 16}
     assert slider.continuous_update is False
+    assert slider.style.description_width == "140px"  # long labels are not cut
     assert exp._repr_mimebundle_()["text/plain"] == "Interactive experiment 'square': run this cell to use its controls."
 
 
