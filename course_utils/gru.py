@@ -275,8 +275,13 @@ def gru_backward(dH, cache, dstate_T=None, reset_after=None):
     check_float("dH", dH)
     check_shape("dH", dH, (N, T, H_size))
     _check_dtype("dH", dH, cache.params)
-    dnext = np.zeros((N, H_size), dtype=dtype) if dstate_T is None else dstate_T
-    check_shape("dstate_T", dnext, (N, H_size))
+    if dstate_T is None:
+        dnext = np.zeros((N, H_size), dtype=dtype)
+    else:                                       # like dH: a float array of the parameters' dtype
+        check_float("dstate_T", dstate_T)
+        check_shape("dstate_T", dstate_T, (N, H_size))
+        _check_dtype("dstate_T", dstate_T, cache.params)
+        dnext = dstate_T
     f = cache.fused
     dA = np.empty((T, N, 3 * H_size), dtype=dtype)
     dG = np.empty((T, N, H_size), dtype=dtype) if cache.reset_after else None

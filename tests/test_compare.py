@@ -73,7 +73,7 @@ def test_cost_table_and_experiment():
     assert heights == [104, 416, 312, 320, 96, 384, 288, 288]
 
 
-@pytest.mark.parametrize("D,H", [(0, 8), (4, -1), (4, 2.5), (True, 4)])
+@pytest.mark.parametrize("D,H", [(0, 8), (4, -1), (4, 2.5), (True, 4), (float("nan"), 4), ("", 4), (None, 4)])
 def test_experiment_reports_bad_sizes(D, H):
     result = compare.cost_experiment(D=D, H=H)
     assert not result.ok and result.fig is None
@@ -136,6 +136,8 @@ def test_gru_gate_experiment_keeps_a_given_unit_order(rng):
 
 @pytest.mark.parametrize("text,message", [
     ("", "Type some text first"),
+    (None, "Type some text first"),
+    (float("nan"), "Type some text first"),
     ("x" * 61, "Keep the text to 60 characters or fewer; got 61"),
     ("the river Q€", r"The model's corpus has no \['Q', '€'\]"),
 ])

@@ -209,6 +209,10 @@ def test_messages(rng):
         gru_step_backward(np.zeros((2, 3)), cache)
     with pytest.raises(ValueError, match=r"dstate_T must have shape \(2, 3\); got \(3,\)"):
         gru_backward(np.zeros((2, 3, 3)), cache, np.zeros(3))
+    with pytest.raises(ValueError, match="dstate_T must be a float32 or float64 array; got dtype int64"):
+        gru_backward(np.zeros((2, 3, 3)), cache, np.zeros((2, 3), dtype=np.int64))
+    with pytest.raises(ValueError, match="dstate_T must have the parameters' dtype float64 .*got float32"):
+        gru_backward(np.zeros((2, 3, 3)), cache, np.zeros((2, 3), np.float32))
     with pytest.raises(ValueError, match=r"reset_after must match the forward pass .*reset_after=False\); got True"):
         gru_backward(np.zeros((2, 3, 3)), cache, reset_after=True)
     _, step_cache = gru_step_forward(X[:, 0], H0, params)
