@@ -142,8 +142,15 @@ def rnn_backward(dH, cache, dstate_T=None):
     N, H_size = cache.steps[0].H_t.shape
     check_shape("dH", dH, (N, T, H_size))
     dtype = cache.steps[0].H_t.dtype
-    dnext = np.zeros((N, H_size), dtype=dtype) if dstate_T is None else dstate_T
-    check_shape("dstate_T", dnext, (N, H_size))
+    check_float("dH", dH)
+    _check_dtype("dH", dH, cache.steps[0].params)
+    if dstate_T is None:
+        dnext = np.zeros((N, H_size), dtype=dtype)
+    else:
+        check_float("dstate_T", dstate_T)
+        check_shape("dstate_T", dstate_T, (N, H_size))
+        _check_dtype("dstate_T", dstate_T, cache.steps[0].params)
+        dnext = dstate_T
     dX = np.empty((N, T, cache.D), dtype=dtype)
     grads = {k: np.zeros_like(v) for k, v in cache.steps[0].params.items()}
     for t in reversed(range(T)):

@@ -110,5 +110,11 @@ def test_messages(rng):
         rnn_backward(np.zeros((3, 5)), cache)
     with pytest.raises(ValueError, match=r"dstate_T must have shape \(3, 5\); got \(5,\)"):
         rnn_backward(np.zeros((3, 4, 5)), cache, np.zeros(5))
+    with pytest.raises(ValueError, match="dstate_T must be a float32 or float64 array; got dtype int64"):
+        rnn_backward(np.zeros((3, 4, 5)), cache, np.zeros((3, 5), dtype=np.int64))
+    with pytest.raises(ValueError, match="dstate_T must have the parameters' dtype float64 .*got float32"):
+        rnn_backward(np.zeros((3, 4, 5)), cache, np.zeros((3, 5), dtype=np.float32))
+    with pytest.raises(ValueError, match="dH must have the parameters' dtype float64 .*got float32"):
+        rnn_backward(np.zeros((3, 4, 5), dtype=np.float32), cache)
     with pytest.raises(ValueError, match=r"X_t must have shape \(N, D=2\); got \(3, 4, 2\)"):
         rnn_step_forward(X, None, params)
