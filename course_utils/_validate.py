@@ -70,11 +70,6 @@ def check_float(name, array):
         raise ValueError(f"{name} must be a float32 or float64 array; got dtype {dtype}")
 
 
-def check_finite(name, array):
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf values")
-
-
 def check_params(params, expected_shapes, what="params"):
     """Check a parameter dict: exactly the expected keys, each of the expected shape.
 
