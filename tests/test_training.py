@@ -59,3 +59,14 @@ def test_messages():
         fit(quadratic_loss, {"x": np.ones(2)}, SGD(), 0)
     with pytest.raises(ValueError, match="progress must be .*got 'bar'"):
         fit(quadratic_loss, {"x": np.ones(2)}, SGD(), 1, progress="bar")
+
+
+def test_the_progress_bar_is_stored_as_a_sentence_not_a_widget_repr(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj._repr_mimebundle_()))
+    fit(quadratic_loss, {"x": np.ones(2)}, SGD(lr=0.1), 5, progress="widget", label="rnn H=64")
+    (bundle,) = shown
+    assert bundle["text/plain"] == "rnn H=64: 5 training steps (a progress bar while it runs)"
+    assert "application/vnd.jupyter.widget-view+json" in bundle
