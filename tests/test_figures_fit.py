@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import compare, lstm_lab, seq2seq_lab, setup_check
-from course_utils.widgets import _draw
+from course_utils.labs import gru_lab, lstm_lab, seq2seq_lab, setup_check
+from course_utils.labs.widgets import _draw
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -24,7 +24,7 @@ def clipped(result):
 
 @pytest.mark.parametrize("make", [
     lambda: setup_check.wave_demo(0.25, 0.0),                               # the longest title
-    lambda: compare.cost_experiment(32, 1024),                              # 4,000,000 on the y axis
+    lambda: gru_lab.cost_experiment(32, 1024),                              # 4,000,000 on the y axis
     lambda: lstm_lab.gate_heatmap_experiment("D"),                          # one symbol: -0.50 ticks
     lambda: seq2seq_lab.attention_experiment("1", seq2seq_lab.load_date_model("attention")),  # short date
     lambda: seq2seq_lab.beam_experiment("Fri, Nov 27 2026", 10, seq2seq_lab.load_date_model("plain_tf1")),

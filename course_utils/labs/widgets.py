@@ -25,7 +25,8 @@ import matplotlib.pyplot as plt
 from matplotlib.text import Text
 from IPython.display import HTML, display
 
-from .textfmt import wrap
+from ..quizbank import Question, grade  # noqa: F401  (the data live in the core; re-exported)
+from ..textfmt import wrap
 
 
 @dataclass
@@ -266,5 +267,5 @@ def _escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-# Quizzes live in .quiz; importing them from here keeps the notebooks' imports working.
-from .quiz import Question, Quiz, grade  # noqa: E402,F401
+# The quiz widget lives in .quiz; importing it from here keeps the notebooks' imports working.
+from .quiz import Quiz  # noqa: E402,F401

@@ -12,11 +12,11 @@ static site, answers folded in ``<details>``: the quiz bank stays the single sou
 """
 
 import json
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-from .textfmt import math_html
+from ..quizbank import grade
+from ..textfmt import math_html
 
 LETTERS = "ABCDEFGHIJ"
 # Machine-readable form of a displayed quiz (its question ids), stored with the
@@ -35,43 +35,6 @@ STYLE = """<style>
   word-break: normal; height: auto; }
 .course-quiz .widget-html-content { word-break: normal; }
 </style>"""
-
-
-@dataclass(frozen=True)
-class Question:
-    """One multiple-choice question.
-
-    qid : a stable identifier such as "ch01-softmax-sum".
-    chapter : the notebook number it belongs to (1..6).
-    options : the choices, in the order shown.
-    answer : index of the correct option.
-    explanation : why that answer is right (shown after any attempt).
-    """
-
-    qid: str
-    chapter: int
-    prompt: str
-    options: tuple
-    answer: int
-    explanation: str
-
-    def __post_init__(self):
-        if not 0 <= self.answer < len(self.options):
-            raise ValueError(f"answer must index options (0..{len(self.options) - 1}); got {self.answer} in {self.qid}")
-        if len(self.options) > len(LETTERS):
-            raise ValueError(f"options must be at most {len(LETTERS)}; got {len(self.options)} in {self.qid}")
-
-
-def grade(question, choice):
-    """Return (correct, feedback) for the option index ``choice`` (None: not answered)."""
-    if choice is None:
-        return False, "Pick an option first."
-    if not 0 <= choice < len(question.options):
-        raise ValueError(f"choice must be in 0..{len(question.options) - 1}; got {choice}")
-    if choice == question.answer:
-        return True, f"Correct. {question.explanation}"
-    right = question.options[question.answer]
-    return False, f"Not quite: the answer is {LETTERS[question.answer]}, “{right}”. {question.explanation}"
 
 
 class Quiz:
@@ -111,7 +74,10 @@ class Quiz:
     def answer(self, question, choice, buttons=(), feedback=None):
         """Record ``choice`` (an option index) for ``question``; returns (correct, feedback text)."""
         ok, text = grade(question, choice)
-        self.first.setdefault(question.qid, ok)
+        if not ok:  # name the right option by its letter, as the buttons do
+            text = text.replace("the answer is “", f"the answer is {LETTERS[question.answer]}, “", 1)
+        if question.qid not in self.first:  # not setdefault: a subclass may filter what is stored
+            self.first[question.qid] = ok
         self.now[question.qid] = ok
         for index, button in enumerate(buttons):
             button.button_style = ("success" if ok else "danger") if index == choice else ""
