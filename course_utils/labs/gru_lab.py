@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from .. import seqmodels
+from .._validate import is_whole
 from ..compare import costs, cost_table
 from ..gru import gate_values
 from ..plotting import PALETTE
@@ -16,7 +17,7 @@ from .widgets import Result, problem
 def cost_experiment(D=32, H=64):
     """Widget function: table and bar chart of parameters and multiply-adds per step for D, H."""
     for name, value in (("D", D), ("H", H)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        if not is_whole(value, low=1):
             return problem(f"{name} must be a whole number of at least 1; got {value!r}.")
     rows = costs(D, H)
     # one axes with grouped bars: every axis and label costs drawing time in a widget
