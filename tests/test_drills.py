@@ -9,7 +9,8 @@ from course_utils.activations import softmax
 from course_utils.attention_scores import score_forward
 from course_utils.birnn import init_stacked_params, stacked_forward
 from course_utils.drills import check, generate, parse_value
-from course_utils.drills.render import as_text, drill_experiment, parse_answers, practice_paper
+from course_utils.drills.render import as_text, parse_answers, practice_paper
+from course_utils.labs.drills_lab import drill_experiment
 from course_utils.gru import gru_step_forward
 from course_utils.losses import sequence_cross_entropy, softmax_cross_entropy
 from course_utils.lstm import lstm_step_forward

@@ -1,14 +1,13 @@
-"""Drills as text, as a widget's result, and as a printable practice paper with an answer key.
+"""Drills as text and as a printable practice paper with an answer key (the widget is labs.drills_lab).
 
     print(as_text(generate("gru_step", 4), solution=True))
-    drill_experiment("gru_step", 4, "R_t = 0.56, 0.62; Z_t = 0.27 0.27")   # what the 07 widget calls
-    html = practice_paper(seed=1)                                          # make practice-paper SEED=1
+    parse_answers(drill, "R_t = 0.56, 0.62; Z_t = 0.27 0.27")   # -> {"R_t": "0.56, 0.62", "Z_t": "0.27 0.27"}
+    html = practice_paper(seed=1)                              # make practice-paper SEED=1
 """
 
 import html
 
-from ..widgets import Result, problem
-from . import KINDS, check, generate, num, vec
+from . import KINDS, generate, num, vec
 
 # the order of the chapters: 02 RNN, 03 clipping, 04 LSTM, 05 GRU, 06b deep layers, 06 attention and decoding
 COURSE_ORDER = ("rnn_step", "output_loss", "bptt_scalar", "perplexity", "param_count", "clipping", "lstm_step",
@@ -66,21 +65,6 @@ def parse_answers(drill, text):
             raise ValueError(f"text must have at most {len(names)} answers (one per step); got more")
         answers[name] = given.strip()
     return answers
-
-
-def drill_experiment(kind="rnn_step", seed=0, answers="", show_solution=False):
-    """The drill widget's compute function: the question, the check of ``answers``, optionally the solution."""
-    if kind not in KINDS:
-        return problem(f"Choose a drill type among {sorted(KINDS)}; got {kind!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 10**6:
-        return problem(f"The seed must be a whole number from 0 to 1000000; got {seed!r}.")
-    drill = generate(kind, seed)
-    try:
-        verdict = check(drill, parse_answers(drill, answers or ""))
-    except ValueError as exc:
-        return problem(f"{as_text(drill)}\n\nCould not read the answers: {exc}")
-    text = f"{as_text(drill, solution=show_solution)}\n\n{verdict.message}"
-    return Result(text=text, values={"ok": verdict.ok, "first_wrong": verdict.first_wrong, "drill": drill})
 
 
 def _question_html(number, drill):
