@@ -63,6 +63,10 @@ class LabRun:
             shots.mkdir(parents=True, exist_ok=True)
             try:
                 page.screenshot(path=str(shots / f"{Path(self.name).stem}.png"))
+                quiz = page.locator(".course-quiz-question")  # and the quiz, to read how it looks
+                if quiz.count():
+                    quiz.nth(min(quiz.count() - 1, 3)).scroll_into_view_if_needed()
+                    page.screenshot(path=str(shots / f"{Path(self.name).stem}-quiz.png"))
             except Exception as exc:  # noqa: BLE001
                 self.problems.append(f"no screenshot: {exc}")
         return self
