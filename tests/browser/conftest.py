@@ -101,7 +101,7 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("control -> redrawn figure in the browser (ms, JupyterLab, 1366x768)")
     for row in rows:
         terminalreporter.write_line(f"{row['notebook']:<32} {row['title'][:52]:<52} {row['kind']:<6} "
-                                    f"median {row['median']:6.0f}  p95 {row['p95']:6.0f}  (n = {row['n']})")
+                                    f"median {row['median']:6.0f}  p95 {row['p95']:6.0f}  (n = {row['n']}, {row.get('with_figure', row['n'])} with a figure)")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -325,26 +325,29 @@ JS_EXPERIMENTS = """() => Array.from(document.querySelectorAll('.course-experime
 JS_ARM = """(index) => {
   const box = document.querySelector(`[data-experiment="${index}"]`);
   const out = box.querySelector('.widget-output') || box;
-  window.__lat = {start: null, end: null};
+  window.__lat = {start: null, end: null, figure: null};
   const onKey = () => { if (window.__lat.start === null) window.__lat.start = performance.now(); };
   document.addEventListener('keydown', onKey, {capture: true, once: true});
   const before = box.querySelector('.course-result');
   const observer = new MutationObserver(() => {
     const now = box.querySelector('.course-result');
-    const img = now && now !== before ? now.querySelector('img') : null;
-    if (img) {   // drawn: the new figure is in the page and decoded
-      observer.disconnect();
-      img.decode().catch(() => null).then(() => { window.__lat.end = performance.now(); });
-    }
+    if (!now || now === before) return;
+    observer.disconnect();
+    const img = now.querySelector('img');   // drawn: the new figure is in the page and decoded
+    window.__lat.figure = !!img;
+    (img ? img.decode().catch(() => null) : Promise.resolve()).then(() => { window.__lat.end = performance.now(); });
   });
   observer.observe(out, {childList: true, subtree: true});
 }"""
 
 
 def latency_moves(page, index, kind, moves):
-    """Move experiment ``index``'s first control ``moves`` times; the key-press -> new-figure times in ms."""
+    """Move experiment ``index``'s first control ``moves`` times.
+
+    Returns (key press -> new output drawn, in ms, per move; how many of those outputs had a figure).
+    """
     box = page.locator(f'[data-experiment="{index}"]')
-    times = []
+    times, figures, original = [], 0, ""
     for move in range(moves):
         if kind == "slider":
             handle = box.locator(".widget-slider .noUi-handle").first
@@ -357,11 +360,14 @@ def latency_moves(page, index, kind, moves):
         else:
             field = box.locator(".widget-text input").first
             field.scroll_into_view_if_needed()
-            value = field.input_value()
-            field.fill(value + " " if move % 2 == 0 else value.rstrip(" ") or value + "a")
+            if move == 0:
+                original = field.input_value()
+            # the typed text without, then with, its last character (a valid input either way, mostly)
+            field.fill(original[:-1] if move % 2 == 0 and len(original) > 1 else original)
             page.evaluate(JS_ARM, index)
             field.press("Enter")
         page.wait_for_function("() => window.__lat && window.__lat.end !== null", timeout=60_000, polling=20)
         lat = page.evaluate("window.__lat")
         times.append(lat["end"] - lat["start"])
-    return times
+        figures += bool(lat.get("figure"))
+    return times, figures

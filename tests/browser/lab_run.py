@@ -98,9 +98,10 @@ class LabRun:
         for exp in self.experiments:
             if not exp["kind"] or not exp["figure"]:
                 continue
-            times = latency_moves(self.page, exp["index"], exp["kind"], LATENCY_MOVES)
+            times, figures = latency_moves(self.page, exp["index"], exp["kind"], LATENCY_MOVES)
             ordered = sorted(times)
             rows.append({"notebook": self.name, "title": exp["title"], "kind": exp["kind"], "n": len(times),
+                         "with_figure": figures,
                          "median": statistics.median(times),
                          "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
                          "times": [round(t, 1) for t in times]})
