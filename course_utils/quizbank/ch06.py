@@ -38,8 +38,9 @@ QUESTIONS = [
          "token can lead it into states it was not trained on",
          "Attention weights concentrate on the first characters",
          "The bias b_q of the output layer grows during training"), 1,
-        "Scheduled sampling (feeding the model's own token with probability 1 − ratio during training) "
-        "exposes it to its mistakes; the notebook measures both models free-running and after a forced error.",
+        "Mixed teacher forcing (feeding the model's own token with probability 1 − r during training) exposes it "
+        "to its mistakes; scheduled sampling lowers r as training goes on. The notebook measures the models "
+        "free-running and after a forced error.",
     ),
     Question(
         "ch06-beam-width-one", 6,
