@@ -13,4 +13,5 @@ never imports anything from here, so it runs, and is tested, without a notebook 
     gru_lab        05: cost of every cell, the gates of a trained GRU on typed text
     seq2seq_lab    06: date translation: attention maps, beam search
     revision_lab   07: flash cards, the cell path slider, the timed quiz
+    drills_lab     07: the hand-calculation drill (question, answer check, worked solution)
 """

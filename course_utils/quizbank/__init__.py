@@ -4,6 +4,12 @@ Each chapter's questions live in ``chNN.py`` as a list ``QUESTIONS``; a chapter'
 notebook shows ``for_chapter(N)``, and the revision notebook draws from ``all_questions()``.
 No question text exists anywhere else.
 
+The options were reordered once (seed 20261130, right answers spread evenly over the
+four positions of each chapter) and their lengths balanced, so that neither "always the
+second" nor "always the longest" answers the quiz; the stored order is what learners see.
+When you add a question, put its right answer at a position its chapter uses least and
+do not make it the one long, careful option: ``tests/test_quizbank.py`` checks both.
+
 Notebook 07 prints every question (the count and the paper sheet): after editing a
 ``chNN.py``, run ``make execute NOTEBOOKS=notebooks/07_exam_revision.ipynb``.
 """
