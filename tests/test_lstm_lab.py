@@ -7,30 +7,8 @@ import pytest
 from course_utils.labs import lstm_lab
 from course_utils.lstm import init_lstm_params, lstm_backward, lstm_forward
 from course_utils.labs.lstm_lab import (DEFAULT_SEQUENCE, LIVE_LAG, LIVE_SETTINGS, chance_lags, flow_norms,
-                                   gate_heatmap_experiment, gradient_flow_experiment, lag_figure,
-                                   live_memory_run, memory_unit, parse_memory_sequence, state_gradients,
-                                   train_char_lm)
-
-
-def test_state_gradients_match_a_sequence_split_in_two(rng):
-    """Run steps 0..k-1, then k..T-1 from the state reached: the second half's dstate0 is what reaches
-    (H_{k-1}, C_{k-1}) from the future, computed by lstm_backward independently of state_gradients."""
-    N, T, D, H, k = 3, 7, 2, 4, 3
-    params = init_lstm_params(D, H, rng)
-    params["b_o"] += 0.3
-    X = rng.normal(size=(N, T, D))
-    u = rng.normal(size=(N, H))
-    _, _, cache = lstm_forward(X, None, params)
-    dH, dC = state_gradients(cache, u)
-    _, state_k, _ = lstm_forward(X[:, :k], None, params)
-    _, _, cache2 = lstm_forward(X[:, k:], state_k, params)
-    _, (dH_k, dC_k), _ = lstm_backward(np.zeros((N, T - k, H)), cache2, (u, None))
-    np.testing.assert_allclose(dH[:, k - 1], dH_k, rtol=1e-12, atol=1e-14)
-    # the total gradient on C_{k-1} also flows through H_{k-1} = O ⊙ tanh(C_{k-1})
-    O = lstm_lab.gate_values(cache)["O"][:, k - 1]
-    C = lstm_lab.gate_values(cache)["C"][:, k - 1]
-    np.testing.assert_allclose(dC[:, k - 1], dC_k + dH_k * O * (1 - np.tanh(C) ** 2), rtol=1e-12, atol=1e-14)
-    np.testing.assert_array_equal(dH[:, -1], u)
+                                        gate_heatmap_experiment, gradient_flow_experiment, lag_figure,
+                                        live_memory_run, memory_unit, parse_memory_sequence, train_char_lm)
 
 
 def test_flow_norms_follow_the_forget_gate():
