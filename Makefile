@@ -20,7 +20,9 @@ export PYTHONHASHSEED := 0
 # A cell that waits 5 minutes has hung (e.g. a kernel that lost its connection): fail, do not stall.
 PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help lab test test-unit test-notebooks test-slow execute bench results clean venv html test-browser \
+SEED ?= 0
+
+.PHONY: practice-paper help lab test test-unit test-notebooks test-slow execute bench results clean venv html test-browser \
         workbooks autograde test-workbooks
 
 help:
@@ -32,6 +34,7 @@ help:
 	@echo "make results        re-run the deterministic training scripts tools/results_*.py"
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
 	@echo "make test-browser   run every notebook in JupyterLab in headless Chromium: widgets render and update"
+	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
 	@echo "make workbooks      re-run the workbooks' solutions and regenerate the student versions with nbgrader"
 	@echo "make autograde SUBMISSIONS=dir   grade students' workbooks (dir/<student>/<workbook>.ipynb): score table + feedback"
 	@echo "make test-workbooks nbgrader on the workbooks: student versions up to date, autograde full marks / zero"
@@ -89,6 +92,10 @@ $(BROWSER_STAMP): $(STAMP)
 
 test-browser: $(BROWSER_STAMP)
 	$(BIN)/python tools/browser_test.py $(NOTEBOOKS)
+
+# Hand-calculation drills (course_utils.drills) as a printable paper: build/practice_paper_seed$(SEED).html
+practice-paper: $(STAMP)
+	$(BIN)/python tools/practice_paper.py --seed $(SEED)
 
 # Workbooks (notebooks/workbook/): the learner writes the code. The solutions with nbgrader's
 # markers are the source; nbgrader (the `teach` extra) makes the student versions and grades.

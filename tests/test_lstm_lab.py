@@ -4,9 +4,9 @@ import warnings
 import numpy as np
 import pytest
 
-from course_utils import lstm_lab
+from course_utils.labs import lstm_lab
 from course_utils.lstm import init_lstm_params, lstm_backward, lstm_forward
-from course_utils.lstm_lab import (DEFAULT_SEQUENCE, LIVE_LAG, LIVE_SETTINGS, chance_lags, flow_norms,
+from course_utils.labs.lstm_lab import (DEFAULT_SEQUENCE, LIVE_LAG, LIVE_SETTINGS, chance_lags, flow_norms,
                                    gate_heatmap_experiment, gradient_flow_experiment, lag_figure,
                                    live_memory_run, memory_unit, parse_memory_sequence, state_gradients,
                                    train_char_lm)

@@ -13,7 +13,7 @@ import pytest
 from tools_loader import load_tool
 
 from course_utils import seq2seq as s2s
-from course_utils import seq2seq_lab as lab
+from course_utils.labs import seq2seq_lab as lab
 
 pytestmark = pytest.mark.slow
 

@@ -11,11 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from . import seqmodels as sm
-from ._validate import check_choice
-from .plotting import PALETTE
-from .sequence import RESERVED
-from .text_tasks import SENTIMENT_LABELS, STARTS_WORD, segment
+from .. import seqmodels as sm
+from .._validate import check_choice
+from ..plotting import PALETTE
+from ..sequence import RESERVED
+from ..text_tasks import SENTIMENT_LABELS, STARTS_WORD, segment
 from .widgets import Result, problem
 
 GREY = "#BBBBBB"

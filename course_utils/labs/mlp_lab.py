@@ -11,12 +11,12 @@ from numbers import Real
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .data import DATASETS, make_dataset, train_test_split
-from .losses import _softmax_cross_entropy, softmax_cross_entropy
-from .mlp import _mlp_forward, init_mlp_params, mlp_backward, mlp_forward, predict
-from .optim import SGD, Adam
-from .plotting import decision_boundary, loss_curve
-from .training import fit
+from ..data import DATASETS, make_dataset, train_test_split
+from ..losses import _softmax_cross_entropy, softmax_cross_entropy
+from ..mlp import _mlp_forward, init_mlp_params, mlp_backward, mlp_forward, predict
+from ..optim import SGD, Adam
+from ..plotting import decision_boundary, loss_curve
+from ..training import fit
 from .widgets import Result, problem
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")

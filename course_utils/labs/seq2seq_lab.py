@@ -17,12 +17,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import dates
-from . import seq2seq as s2s
-from .plotting import PALETTE
+from .. import dates
+from .. import seq2seq as s2s
+from ..plotting import PALETTE
 from .widgets import Result, problem
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent.parent / "results"
 MAX_OUTPUT = 12   # 10 characters + <eos>, and one spare so a model that forgets <eos> is visible
 
 # The plotting font has no CJK glyphs: axis labels show these characters in pinyin.

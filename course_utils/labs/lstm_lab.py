@@ -13,18 +13,18 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import lstm
-from .gradflow import gradient_norms
-from .lstm import gate_values, init_lstm_params, lstm_forward
-from .activations import softmax
-from .plotting import PALETTE, plain_log_ticks  # plain "1e-5" labels: no mathtext per redraw
-from .rnn import init_rnn_params, rnn_forward
-from .optim import Adam
-from .seqmodels import cell_params, evaluate, init_model, trainer
-from .sequence import lm_windows, one_hot
-from .tasks import MemorySettings, train_memory_task
-from .text_tasks import char_lm_data, load_corpus
-from .training import fit
+from .. import lstm
+from ..gradflow import gradient_norms
+from ..lstm import gate_values, init_lstm_params, lstm_forward
+from ..activations import softmax
+from ..plotting import PALETTE, plain_log_ticks  # plain "1e-5" labels: no mathtext per redraw
+from ..rnn import init_rnn_params, rnn_forward
+from ..optim import Adam
+from ..seqmodels import cell_params, evaluate, init_model, trainer
+from ..sequence import lm_windows, one_hot
+from ..tasks import MemorySettings, train_memory_task
+from ..text_tasks import char_lm_data, load_corpus
+from ..training import fit
 from .widgets import Result, problem
 
 
@@ -331,7 +331,7 @@ def train_char_lm(cell, hidden_size, steps=300, seq_len=32, batch_size=32, lr=0.
 
 # --- the stored lag sweeps (tools/results_lag_sweep.py) ------------------------
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent.parent / "results"
 
 
 def load_sweep(cell):
