@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import dates
 from .. import seq2seq as s2s
+from .._validate import is_number, is_whole
 from ..plotting import PALETTE
 from .widgets import Result, problem
 
@@ -154,7 +155,7 @@ def attention_experiment(text, params):
     alpha, rows, p_chosen = out["alpha"], out["chars"], out["p_chosen"]
     # One axes, no automatic layout: a widget update must stay under 100 ms, and every extra
     # axes or layout pass costs tens of milliseconds. The probabilities go into the row labels.
-    width = max(5.5, 0.28 * len(text) + 2.8)
+    width = max(6.4, 0.28 * len(text) + 2.8)
     fig, ax = plt.subplots(figsize=(width, 3.4), dpi=72)
     fig.subplots_adjust(left=1.6 / width, right=0.97, bottom=0.2, top=0.9)
     ax.imshow(alpha, cmap="Blues", vmin=0, vmax=1, aspect="auto")
@@ -166,7 +167,8 @@ def attention_experiment(text, params):
         label.set_color("black" if p >= 0.9 else PALETTE[5])   # orange: the model hesitated
     ax.set_xlabel("input character" + (" (Chinese in pinyin)" if pinyin else ""))
     ax.set_ylabel("output step: character, P(it)")
-    ax.set_title("Where each output step looks (attention weight α)")
+    # over the whole figure, from its left edge: centred on a short date's narrow axes it was cut
+    fig.suptitle("Where each output step looks (attention weight α)", x=0.02, ha="left", fontsize=11)
     valid = dates.is_valid_iso(out["output"])
     verdict = "a real calendar day" if valid else "NOT a valid YYYY-MM-DD date"
     lowest = int(np.argmin(p_chosen))
@@ -187,10 +189,9 @@ def beam_experiment(text, k, params, length_norm=1.0):
         dates.check_source(text)
     except ValueError as err:
         return problem(str(err))
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 20:
+    if not is_whole(k, 1, 20):
         return problem(f"Beam width must be a whole number between 1 and 20; got {k!r}.")
-    if (isinstance(length_norm, bool) or not isinstance(length_norm, (int, float, np.number))
-            or not 0 <= length_norm <= MAX_LENGTH_NORM):
+    if not is_number(length_norm, 0, MAX_LENGTH_NORM):
         return problem(f"The length-normalisation exponent λ must be between 0 and {MAX_LENGTH_NORM}; "
                        f"got {length_norm!r}.")
     src_vocab, tgt_vocab = vocabs()
