@@ -11,7 +11,7 @@ is at chance but the LSTM works, with another seed.
 import numpy as np
 import pytest
 
-from course_utils.labs.lstm_lab import load_sweep
+from course_utils.results import load_sweep
 from course_utils.tasks import CELL_OPTIONS, MemorySettings, train_memory_task
 
 TOLERANCE = 0.02  # accuracy on 1000 test sequences: 20 answers, room for another BLAS's rounding
@@ -54,7 +54,7 @@ def test_lstm_reaches_95_percent_where_the_rnn_is_at_chance():
 
 
 def test_the_notebook_helper_finds_the_same_lags():
-    from course_utils.labs.lstm_lab import chance_lags
+    from course_utils.results import chance_lags
 
     rnn = load("rnn")
     assert chance_lags(rnn) == rnn_chance_lags(rnn)
