@@ -152,3 +152,17 @@ def test_lag_figure_and_load_sweep(tmp_path, monkeypatch):
         lstm_lab.load_sweep("gru")
     (tmp_path / "lag_sweep_gru.json").write_text(json.dumps(rec))
     assert lstm_lab.load_sweep("gru") == rec
+
+
+def test_bracket_states_a_bound_that_tiny_changes_cannot_move():
+    from course_utils.lstm_lab import _bracket
+    assert _bracket(3.42, (0.0, 1.0, 2.0)) == _bracket(2.78, (0.0, 1.0, 2.0)) == "more than 2"
+    assert _bracket(0.9999, (0.5, 0.9, 0.99), ">") == "> 0.99"
+    assert _bracket(0.3, (0.5, 0.9), ">") == "< 0.5"
+    assert _bracket(-1.0, (0.0, 1.0)) == "less than 0"
+
+
+def test_gate_heatmap_text_names_no_machine_dependent_unit(live_lstm):
+    # which unit holds the symbol depends on the last bit of training (DESIGN §6): the figure names it, the text does not
+    result = gate_heatmap_experiment(DEFAULT_SEQUENCE)
+    assert f"unit {result.values['unit']}" not in result.text and "Memory unit ◀" in result.text
