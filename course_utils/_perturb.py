@@ -11,11 +11,21 @@ difference on one machine: with the environment variable
 set, ``import course_utils`` replaces ``np.random.default_rng`` by a version
 whose generators return every float they draw (``random``, ``uniform``,
 ``normal``, ``standard_normal``) multiplied by ``1 + eps * s``, where ``s`` is a
-fixed pseudo-random sign per value and ``eps`` is the variable's value (at least
-a few units in the last place of the drawn dtype, so float32 draws move too).
-Every weight initialiser, data generator and notebook cell draws through
-``np.random.default_rng``, so every weight and every input moves by about
-1e-12 relative: a printed digit that depends on the last bit changes.
+fixed pseudo-random sign per value and ``eps`` is the variable's value. Every
+weight initialiser, data generator and notebook cell draws through
+``np.random.default_rng``, so every float64 weight and input moves by about
+1e-12 relative, ten thousand times float64's rounding: a printed digit that
+depends on the last bit changes.
+
+Models trained in float32 (the memory-task and character-LM runs of chapters 04
+and 05) draw in float64 and then round to float32, which would erase a 1e-12
+nudge; there the weights that ``course_utils.initializers`` returns in float32,
+and float32 draws, move by 4 float32 units in the last place (about 5e-7
+relative), the size of the differences another BLAS's float32 kernels produce.
+A 1e-7 nudge of the float64 values would be far larger than any machine's
+float64 rounding difference and would flag computations that are in fact
+portable (an exploding gradient at spectral radius 2, a sample at temperature
+1.5 from a float64 model).
 Integer draws (``integers``, ``choice``, ``permutation``) are left alone: they
 are exact on every machine.
 
@@ -33,7 +43,7 @@ def _nudge(values, eps, signs):
     arr = np.asarray(values)
     if not np.issubdtype(arr.dtype, np.floating):
         return values
-    rel = max(eps, 4 * float(np.finfo(arr.dtype).eps))
+    rel = max(eps, 4 * float(np.finfo(arr.dtype).eps))     # float32: 4 ulps; float64: eps
     s = signs.choice(np.array([-1.0, 1.0]), size=arr.shape)
     out = (arr * (1.0 + rel * s)).astype(arr.dtype)
     return out if isinstance(values, np.ndarray) else out[()].item() if np.ndim(out) == 0 else out
@@ -83,3 +93,22 @@ def install(eps):
     default_rng._course_utils_perturbed = eps
     default_rng.__doc__ = original.__doc__
     np.random.default_rng = default_rng
+    _nudge_float32_initializers(eps)
+
+
+def _nudge_float32_initializers(eps):
+    """Weights initialised in float32 move by 4 float32 ulps (the float64 draw's nudge is rounded away)."""
+    from . import initializers
+
+    signs = np.random.Generator(np.random.PCG64(20261201))
+
+    def wrap(init):
+        def nudged(*args, **kwargs):
+            W = init(*args, **kwargs)
+            return _nudge(W, eps, signs) if W.dtype == np.float32 else W
+
+        nudged.__name__, nudged.__doc__, nudged.__wrapped__ = init.__name__, init.__doc__, init
+        return nudged
+
+    for name in ("xavier_uniform", "he_normal", "orthogonal"):
+        setattr(initializers, name, wrap(getattr(initializers, name)))

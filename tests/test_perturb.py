@@ -3,15 +3,26 @@
 import numpy as np
 import pytest
 
-from course_utils import _perturb
+from course_utils import _perturb, initializers
 from result_claims import assert_same_claim, outcome
 
 
 @pytest.fixture
 def perturbed(monkeypatch):
     monkeypatch.setattr(np.random, "default_rng", np.random.default_rng)   # restored after the test
+    for name in ("xavier_uniform", "he_normal", "orthogonal"):
+        monkeypatch.setattr(initializers, name, getattr(initializers, name))
     _perturb.install(1e-12)
     return np.random.default_rng
+
+
+def test_float32_weights_move_by_a_few_float32_ulps_float64_by_eps(perturbed):
+    W32 = initializers.xavier_uniform.__wrapped__(8, 6, np.random.Generator(np.random.PCG64(1)), dtype=np.float32)
+    W32_nudged = initializers.xavier_uniform(8, 6, np.random.Generator(np.random.PCG64(1)), dtype=np.float32)
+    rel = np.abs(W32_nudged.astype(np.float64) / W32 - 1)
+    assert W32_nudged.dtype == np.float32 and np.all(rel > 1e-7) and np.all(rel < 1e-6)
+    W64 = initializers.orthogonal(5, np.random.Generator(np.random.PCG64(1)))
+    assert np.array_equal(W64, initializers.orthogonal.__wrapped__(5, np.random.Generator(np.random.PCG64(1))))
 
 
 def test_every_float_draw_moves_by_about_eps_and_nothing_else_changes(perturbed):
