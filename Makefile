@@ -19,7 +19,9 @@ export PYTHONHASHSEED := 0
 # (tools/kernel_watchdog.py, installed by conftest.py); a cell still busy after 2 minutes fails too.
 PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser
+SEED ?= 0
+
+.PHONY: practice-paper help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser
 
 help:
 	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
@@ -33,6 +35,7 @@ help:
 	@echo "make results        re-run the deterministic training scripts tools/results_*.py"
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
 	@echo "make test-browser   run every notebook in JupyterLab in headless Chromium: widgets render and update"
+	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
 	@echo "make clean          remove .venv and caches"
 
 venv: $(STAMP)
@@ -120,6 +123,10 @@ $(BROWSER_STAMP): $(STAMP)
 
 test-browser: $(BROWSER_STAMP)
 	$(BIN)/python tools/browser_test.py $(NOTEBOOKS)
+
+# Hand-calculation drills (course_utils.drills) as a printable paper: build/practice_paper_seed$(SEED).html
+practice-paper: $(STAMP)
+	$(BIN)/python tools/practice_paper.py --seed $(SEED)
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) .pytest_cache site build

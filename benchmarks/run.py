@@ -63,7 +63,7 @@ def bench_notebooks(pattern, repeat):
 
 
 def bench_widgets(repeat):
-    from course_utils.widgets import render
+    from course_utils.labs.widgets import render
 
     print(f"\n== widgets: one update = experiment + PNG render (budget 100 ms median), {repeat} round(s) ==")
     print(f"{'widget':<44} {'n':>4} {'median ms':>10} {'p95 ms':>8}  verdict")

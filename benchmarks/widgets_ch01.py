@@ -5,8 +5,8 @@ the stored run), so the cases say which kind of move they time: ``fresh=True`` f
 every stored run first, as a move of any other control does.
 """
 
-from course_utils import mlp_lab
-from course_utils.setup_check import wave_demo
+from course_utils.labs import mlp_lab
+from course_utils.labs.setup_check import wave_demo
 
 
 def boundary_move(fresh=True, **controls):

@@ -8,7 +8,7 @@ from functools import partial
 
 import numpy as np
 
-from course_utils import rnn_lab
+from course_utils.labs import rnn_lab
 from course_utils import seqmodels as sm
 from course_utils import text_tasks as tt
 from course_utils.sequence import lm_windows

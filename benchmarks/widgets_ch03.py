@@ -1,6 +1,6 @@
 """Widget cases of notebook 03: each setting is one slider move of the gradient-flow widget."""
 
-from course_utils.gradflow import gradient_flow_experiment
+from course_utils.labs.gradflow_lab import gradient_flow_experiment
 
 CASES = [
     ("ch03: gradient flow (ρ × activation, T=100)", gradient_flow_experiment,

@@ -5,7 +5,7 @@ The first call of the heatmap case trains the notebook's small memory-task LSTM
 training cell does.
 """
 
-from course_utils.lstm_lab import DEFAULT_SEQUENCE, gate_heatmap_experiment, gradient_flow_experiment
+from course_utils.labs.lstm_lab import DEFAULT_SEQUENCE, gate_heatmap_experiment, gradient_flow_experiment
 
 CASES = [
     ("ch04: gradient flow, forget-bias slider", gradient_flow_experiment,

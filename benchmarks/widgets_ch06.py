@@ -6,7 +6,7 @@ is part of every update.
 
 from functools import partial
 
-from course_utils import seq2seq_lab as lab
+from course_utils.labs import seq2seq_lab as lab
 
 _model = lab.load_date_model("attention")
 

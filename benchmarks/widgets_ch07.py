@@ -1,6 +1,7 @@
 """Widget cases of notebook 07: the cell-path experiment and the flash cards, extremes included."""
 
-from course_utils.revision import DECKS, cell_path_experiment, flash_card
+from course_utils.labs.revision_lab import cell_path_experiment, flash_card
+from course_utils.revision import DECKS
 
 CASES = [
     ("ch07: LSTM cell path", cell_path_experiment,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._validate import check_positive_int
 from .optim import clip_by_global_norm, global_norm
 
 
@@ -78,8 +79,7 @@ def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto
     -------
     History with one loss and one (pre-clipping) gradient norm per completed step.
     """
-    if not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
-        raise ValueError(f"n_steps must be a positive integer; got {n_steps!r}")
+    check_positive_int("n_steps", n_steps)
     if clip is not None and (not np.isfinite(clip) or clip <= 0):
         raise ValueError(f"clip must be None or a positive number; got {clip!r}")
     if progress == "auto":
@@ -110,12 +110,3 @@ def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto
     if history.diverged and verbose:
         print(history.message)
     return history
-
-
-def minibatches(n_examples, batch_size, rng):
-    """Yield index arrays covering 0..n_examples-1 in a random order (one epoch)."""
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
-    order = rng.permutation(n_examples)
-    for start in range(0, n_examples, batch_size):
-        yield order[start:start + batch_size]

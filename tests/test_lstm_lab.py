@@ -4,33 +4,11 @@ import warnings
 import numpy as np
 import pytest
 
-from course_utils import lstm_lab
+from course_utils.labs import lstm_lab
 from course_utils.lstm import init_lstm_params, lstm_backward, lstm_forward
-from course_utils.lstm_lab import (DEFAULT_SEQUENCE, LIVE_LAG, LIVE_SETTINGS, chance_lags, flow_norms,
-                                   gate_heatmap_experiment, gradient_flow_experiment, lag_figure,
-                                   live_memory_run, memory_unit, parse_memory_sequence, state_gradients,
-                                   train_char_lm)
-
-
-def test_state_gradients_match_a_sequence_split_in_two(rng):
-    """Run steps 0..k-1, then k..T-1 from the state reached: the second half's dstate0 is what reaches
-    (H_{k-1}, C_{k-1}) from the future, computed by lstm_backward independently of state_gradients."""
-    N, T, D, H, k = 3, 7, 2, 4, 3
-    params = init_lstm_params(D, H, rng)
-    params["b_o"] += 0.3
-    X = rng.normal(size=(N, T, D))
-    u = rng.normal(size=(N, H))
-    _, _, cache = lstm_forward(X, None, params)
-    dH, dC = state_gradients(cache, u)
-    _, state_k, _ = lstm_forward(X[:, :k], None, params)
-    _, _, cache2 = lstm_forward(X[:, k:], state_k, params)
-    _, (dH_k, dC_k), _ = lstm_backward(np.zeros((N, T - k, H)), cache2, (u, None))
-    np.testing.assert_allclose(dH[:, k - 1], dH_k, rtol=1e-12, atol=1e-14)
-    # the total gradient on C_{k-1} also flows through H_{k-1} = O ⊙ tanh(C_{k-1})
-    O = lstm_lab.gate_values(cache)["O"][:, k - 1]
-    C = lstm_lab.gate_values(cache)["C"][:, k - 1]
-    np.testing.assert_allclose(dC[:, k - 1], dC_k + dH_k * O * (1 - np.tanh(C) ** 2), rtol=1e-12, atol=1e-14)
-    np.testing.assert_array_equal(dH[:, -1], u)
+from course_utils.labs.lstm_lab import (DEFAULT_SEQUENCE, LIVE_LAG, LIVE_SETTINGS, chance_lags, flow_norms,
+                                        gate_heatmap_experiment, gradient_flow_experiment, lag_figure,
+                                        live_memory_run, memory_unit, parse_memory_sequence, train_char_lm)
 
 
 def test_flow_norms_follow_the_forget_gate():
@@ -155,7 +133,7 @@ def test_lag_figure_and_load_sweep(tmp_path, monkeypatch):
 
 
 def test_bracket_states_a_bound_that_tiny_changes_cannot_move():
-    from course_utils.lstm_lab import _bracket
+    from course_utils.labs.lstm_lab import _bracket
     assert _bracket(3.42, (0.0, 1.0, 2.0)) == _bracket(2.78, (0.0, 1.0, 2.0)) == "more than 2"
     assert _bracket(0.9999, (0.5, 0.9, 0.99), ">") == "> 0.99"
     assert _bracket(0.3, (0.5, 0.9), ">") == "< 0.5"
@@ -166,3 +144,23 @@ def test_gate_heatmap_text_names_no_machine_dependent_unit(live_lstm):
     # which unit holds the symbol depends on the last bit of training (DESIGN §6): the figure names it, the text does not
     result = gate_heatmap_experiment(DEFAULT_SEQUENCE)
     assert f"unit {result.values['unit']}" not in result.text and "Memory unit ◀" in result.text
+
+
+def test_cell_figures_use_one_colour_per_cell_type():
+    """The same cell has the same colour in every chapter (issue: RNN/LSTM swapped between 04 and 05)."""
+    from matplotlib.colors import to_hex
+
+    from course_utils.plotting import CELL_COLOURS
+
+    record = {"lags": [5, 50], "seeds": [0], "chance": 0.25, "mean_accuracy": {"5": 1.0, "50": 0.3},
+              "runs": [{"lag": 5, "accuracy": 1.0}, {"lag": 50, "accuracy": 0.3}]}
+    for order in (("lstm", "rnn"), ("rnn", "gru", "lstm")):    # the order of the dict must not matter
+        fig = lag_figure({cell: record for cell in order})
+        colours = {line.get_label().split()[0].lower(): to_hex(line.get_color()) for line in fig.axes[0].lines
+                   if "seeds" in line.get_label()}
+        assert colours == {cell: to_hex(CELL_COLOURS[cell]) for cell in order}
+    flow = gradient_flow_experiment(forget_bias=1.0, T=20)
+    by_label = {line.get_label(): to_hex(line.get_color()) for line in flow.fig.axes[0].lines}
+    assert by_label["LSTM cell ‖∂L/∂C_t‖"] == by_label["LSTM hidden ‖∂L/∂H_t‖"] == to_hex(CELL_COLOURS["lstm"])
+    assert by_label["RNN hidden ‖∂L/∂H_t‖"] == to_hex(CELL_COLOURS["rnn"])
+    assert len(set(CELL_COLOURS.values())) == 3

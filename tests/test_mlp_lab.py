@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from course_utils.data import make_dataset
-from course_utils import mlp_lab
-from course_utils.mlp_lab import accuracy_of, boundary_experiment, train_classifier
+from course_utils.labs import mlp_lab
+from course_utils.labs.mlp_lab import accuracy_of, boundary_experiment, train_classifier
 
 
 def test_mlp_beats_linear_on_spirals():

@@ -18,7 +18,7 @@ from machine import same_machine
 from tools_loader import load_tool
 
 from course_utils import seq2seq as s2s
-from course_utils import seq2seq_lab as lab
+from course_utils.labs import seq2seq_lab as lab
 
 pytestmark = pytest.mark.slow
 EVAL_TOLERANCE = 0.0025   # the shipped weights evaluated by another BLAS: at most 5 of 2000 dates differ

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils import rnn_lab
+from course_utils.labs import rnn_lab
 from course_utils import seqmodels as sm
 from course_utils import text_tasks as tt
 from course_utils.sequence import build_vocab

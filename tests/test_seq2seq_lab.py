@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_utils import seq2seq as s2s
-from course_utils import seq2seq_lab as lab
+from course_utils.labs import seq2seq_lab as lab
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils.setup_check import environment_report, wave_demo
+from course_utils.labs.setup_check import environment_report, wave_demo
 
 
 def test_environment_report_finds_the_installed_packages():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from course_utils.optim import SGD
-from course_utils.training import fit, minibatches
+from course_utils.training import fit
 
 
 def quadratic_loss(params, step):
@@ -46,12 +46,6 @@ def test_text_progress(capsys):
     fit(quadratic_loss, {"x": np.ones(2)}, SGD(lr=0.1), 4, progress="text", log_every=2)
     out = capsys.readouterr().out.splitlines()
     assert out == ["training step 2/4  loss 1.2800", "training step 4/4  loss 0.5243"]
-
-
-def test_minibatches_cover_every_index_once():
-    batches = list(minibatches(10, 4, np.random.default_rng(0)))
-    assert [len(b) for b in batches] == [4, 4, 2]
-    assert sorted(np.concatenate(batches)) == list(range(10))
 
 
 def test_messages():

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from course_utils import quizbank
-from course_utils.widgets import Experiment, Question, Quiz, Result, grade, problem, render
+from course_utils.labs.widgets import Experiment, Quiz, Result, problem, render
+from course_utils.quizbank import Question, grade
 
 
 def square(x):
@@ -99,14 +100,14 @@ def test_quiz_bank_is_consistent():
 
 
 def test_show_prints_the_text_and_closes_the_figure(capsys):
-    from course_utils.widgets import show
+    from course_utils.labs.widgets import show
     show(square(3))
     assert capsys.readouterr().out.endswith("x² = 9\n")  # outside a notebook display() prints a repr first
     assert not plt.get_fignums()
 
 
 def test_to_png_returns_png_bytes():
-    from course_utils.widgets import to_png
+    from course_utils.labs.widgets import to_png
     data = to_png(square(2).fig)
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
 

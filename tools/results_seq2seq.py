@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import course_utils  # noqa: E402
 from course_utils import dates  # noqa: E402
 from course_utils import seq2seq as s2s  # noqa: E402
-from course_utils import seq2seq_lab as lab  # noqa: E402
+from course_utils.labs import seq2seq_lab as lab  # noqa: E402
 from course_utils.optim import Adam  # noqa: E402
 from course_utils.sequence import batch_stream  # noqa: E402
 from course_utils.training import fit  # noqa: E402

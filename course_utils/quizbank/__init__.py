@@ -4,16 +4,56 @@ Each chapter's questions live in ``chNN.py`` as a list ``QUESTIONS``; a chapter'
 notebook shows ``for_chapter(N)``, and the revision notebook draws from ``all_questions()``.
 No question text exists anywhere else.
 
+The options were reordered once (seed 20261130, right answers spread evenly over the
+four positions of each chapter) and their lengths balanced, so that neither "always the
+second" nor "always the longest" answers the quiz; the stored order is what learners see.
+When you add a question, put its right answer at a position its chapter uses least and
+do not make it the one long, careful option: ``tests/test_quizbank.py`` checks both.
+
 Notebook 07 prints every question (the count and the paper sheet): after editing a
 ``chNN.py``, run ``make execute NOTEBOOKS=notebooks/07_exam_revision.ipynb``.
 """
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..widgets import Question  # noqa: F401  (re-exported for the chapter files)
+
+@dataclass(frozen=True)
+class Question:
+    """One multiple-choice question.
+
+    qid : a stable identifier such as "ch01-softmax-sum".
+    chapter : the notebook number it belongs to (1..6).
+    options : the choices, in the order shown.
+    answer : index of the correct option.
+    explanation : why that answer is right (shown after any attempt).
+    """
+
+    qid: str
+    chapter: int
+    prompt: str
+    options: tuple
+    answer: int
+    explanation: str
+
+    def __post_init__(self):
+        if not 0 <= self.answer < len(self.options):
+            raise ValueError(f"answer must index options (0..{len(self.options) - 1}); got {self.answer} in {self.qid}")
+
+
+def grade(question, choice):
+    """Return (correct, feedback) for the option index ``choice`` (None: not answered)."""
+    if choice is None:
+        return False, "Pick an option first."
+    if not 0 <= choice < len(question.options):
+        raise ValueError(f"choice must be in 0..{len(question.options) - 1}; got {choice}")
+    if choice == question.answer:
+        return True, f"Correct. {question.explanation}"
+    right = question.options[question.answer]
+    return False, f"Not quite: the answer is “{right}”. {question.explanation}"
 
 
 def all_questions():

@@ -11,11 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from . import seqmodels as sm
-from ._validate import check_choice
-from .plotting import PALETTE
-from .sequence import RESERVED
-from .text_tasks import SENTIMENT_LABELS, STARTS_WORD, segment
+from .. import seqmodels as sm
+from .._validate import check_choice, is_whole
+from ..plotting import PALETTE
+from ..sequence import RESERVED
+from ..text_tasks import SENTIMENT_LABELS, STARTS_WORD, segment
 from .widgets import Result, problem
 
 GREY = "#BBBBBB"
@@ -152,9 +152,9 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
 
 def unrolled_experiment(t=3, T=6):
     """Widget: which inputs and which weights produce H_t (t = 0..T)."""
-    if not (_is_whole(T) and 1 <= T <= 12):
+    if not (is_whole(T) and 1 <= T <= 12):
         return problem(f"T must be a whole number from 1 to 12; got {T!r}.")
-    if not (_is_whole(t) and 0 <= t <= T):
+    if not (is_whole(t) and 0 <= t <= T):
         return problem(f"t must be a whole number from 0 to T={T}; got {t!r}.")
     fig = draw_unrolled(T, t, output="none")   # outputs do not feed H_t (and each label costs drawing time)
     inputs = {0: "no input yet", 1: "X₁"}.get(t, f"X₁..{_sub('X', t)}")
@@ -171,10 +171,6 @@ def unrolled_experiment(t=3, T=6):
 
 
 # --- experiments on trained models --------------------------------------------------------
-
-def _is_whole(x):
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
-
 
 def _unknown(vocab, tokens):
     """Tokens the model cannot read as typed: not in the vocabulary, or a reserved token (<pad>...)."""
@@ -276,7 +272,7 @@ def sample_experiment(prompt, temperature, params, vocab, cell="rnn", n_chars=20
     if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
             and 0.05 <= temperature <= 10):
         return problem(f"temperature must be between 0.05 and 10; got {temperature!r}.")
-    if not (_is_whole(seed) and seed >= 0):
+    if not (is_whole(seed) and seed >= 0):
         return problem(f"seed must be a whole number >= 0; got {seed!r}.")
     _, P, _ = sm.run_ids(params, vocab.encode(prompt), cell)
     logp = np.log(np.maximum(P[-1], 1e-300)) / temperature
@@ -299,7 +295,7 @@ def hidden_state_experiment(text, step, params, vocab, cell="rnn", n_units=16):
     message = _check_text(text, vocab, "text")
     if message:
         return problem(message)
-    if not (_is_whole(step) and step >= 1):
+    if not (is_whole(step) and step >= 1):
         return problem(f"step must be a whole number >= 1; got {step!r}.")
     step = min(step, len(text))
     H, P, _ = sm.run_ids(params, vocab.encode(text), cell)

@@ -21,6 +21,8 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import HTML, Image, display
 
+from ..quizbank import Question, grade  # noqa: F401  (the data live in the core; re-exported)
+
 
 @dataclass
 class Result:
@@ -149,41 +151,6 @@ def _escape(text):
 
 
 # --- quizzes -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Question:
-    """One multiple-choice question.
-
-    qid : a stable identifier such as "ch01-softmax-sum".
-    chapter : the notebook number it belongs to (1..6).
-    options : the choices, in the order shown.
-    answer : index of the correct option.
-    explanation : why that answer is right (shown after any attempt).
-    """
-
-    qid: str
-    chapter: int
-    prompt: str
-    options: tuple
-    answer: int
-    explanation: str
-
-    def __post_init__(self):
-        if not 0 <= self.answer < len(self.options):
-            raise ValueError(f"answer must index options (0..{len(self.options) - 1}); got {self.answer} in {self.qid}")
-
-
-def grade(question, choice):
-    """Return (correct, feedback) for the option index ``choice`` (None: not answered)."""
-    if choice is None:
-        return False, "Pick an option first."
-    if not 0 <= choice < len(question.options):
-        raise ValueError(f"choice must be in 0..{len(question.options) - 1}; got {choice}")
-    if choice == question.answer:
-        return True, f"Correct. {question.explanation}"
-    right = question.options[question.answer]
-    return False, f"Not quite: the answer is “{right}”. {question.explanation}"
-
 
 class Quiz:
     """Questions with a Check button each and a running score."""

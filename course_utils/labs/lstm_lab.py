@@ -1,7 +1,7 @@
 """Chapter 04's experiments: why the LSTM's cell state carries gradients, measured.
 
-``state_gradients`` runs BPTT through an LSTM and keeps what reaches every state,
-∂L/∂H_t and ∂L/∂C_t; ``gradient_flow_experiment`` is the widget that plots their
+``lstm.lstm_state_gradients`` runs BPTT through an LSTM and keeps what reaches every
+state, ∂L/∂H_t and ∂L/∂C_t; ``gradient_flow_experiment`` is the widget that plots their
 norms against t next to a vanilla RNN's ∂L/∂H_t on the same input sequence, with
 the forget-gate bias as the control.
 """
@@ -13,43 +13,19 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import lstm
-from .gradflow import gradient_norms
-from .lstm import gate_values, init_lstm_params, lstm_forward
-from .activations import softmax
-from .plotting import PALETTE, plain_log_ticks  # plain "1e-5" labels: no mathtext per redraw
-from .rnn import init_rnn_params, rnn_forward
-from .optim import Adam
-from .seqmodels import cell_params, evaluate, init_model, trainer
-from .sequence import lm_windows, one_hot
-from .tasks import MemorySettings, train_memory_task
-from .text_tasks import char_lm_data, load_corpus
-from .training import fit
+from .._validate import is_number, is_whole
+from ..gradflow import gradient_norms
+from ..lstm import gate_values, init_lstm_params, lstm_forward, lstm_state_gradients
+from ..activations import softmax
+from ..plotting import CELL_COLOURS, PALETTE, plain_log_ticks  # plain "1e-5" labels: no mathtext per redraw
+from ..rnn import init_rnn_params, rnn_forward
+from ..optim import Adam
+from ..seqmodels import cell_params, evaluate, init_model, trainer
+from ..sequence import lm_windows, one_hot
+from ..tasks import MemorySettings, train_memory_task
+from ..text_tasks import char_lm_data, load_corpus
+from ..training import fit
 from .widgets import Result, problem
-
-
-def state_gradients(cache, dH_T, dC_T=None):
-    """∂L/∂H_t and ∂L/∂C_t for every t, for a loss read at the last step.
-
-    cache : from ``lstm_forward``; dH_T, dC_T (N, H): ∂L/∂H_T and ∂L/∂C_T (dC_T None: 0).
-    Returns (dH, dC), each (N, T, H): the TOTAL gradient reaching H_t and C_t,
-    i.e. everything that flows back from later steps. For C_t that is
-    dC_{t+1} ⊙ F_{t+1} (the cell path) plus dH_t ⊙ O_t ⊙ (1 − tanh²C_t).
-    The same recursion as ``lstm.lstm_backward``, recording the states' gradients.
-    """
-    T, N, _ = cache.X.shape
-    H_size = cache.W_h.shape[0]
-    dH_next, dC_next = lstm._pair("dstate_T", (dH_T, dC_T), ("dH_T", "dC_T"), N, H_size, cache.G.dtype)
-    dH_dC, dG_dA = lstm._local_derivatives(cache.G, cache.tanh_C)
-    dH = np.empty((T, N, H_size), dtype=cache.G.dtype)
-    dC = np.empty_like(dH)
-    dA_t = np.empty((N, 4 * H_size), dtype=cache.G.dtype)
-    for t in reversed(range(T)):
-        dH[t] = dH_next
-        dC[t] = dC_next + dH_next * dH_dC[t]
-        dH_next, dC_next = lstm._step_backward(dH_next, dC_next, cache.G[t], cache.C[t], cache.tanh_C[t],
-                                               dH_dC[t], dG_dA[t], cache.W_h, dA_t)
-    return dH.transpose(1, 0, 2), dC.transpose(1, 0, 2)
 
 
 # --- the widget: gradient norms against t, LSTM next to RNN ------------------
@@ -84,7 +60,7 @@ def flow_norms(forget_bias=1.0, T=100):
     X, lstm_params, _, dH_T = _flow_setup()
     params = dict(lstm_params, b_f=np.full_like(lstm_params["b_f"], forget_bias))
     _, _, cache = lstm_forward(X[:, :T], None, params)
-    dH, dC = state_gradients(cache, dH_T)
+    dH, dC = lstm_state_gradients(np.zeros((X.shape[0], T, dH_T.shape[1])), cache, (dH_T, None))
     F = gate_values(cache)["F"]
     g = dC[:, -1]
     cell_only = [g]
@@ -104,10 +80,9 @@ def gradient_flow_experiment(forget_bias=1.0, T=100):
     forget_bias : the LSTM's b_f (every unit), from -10 to 10. Returns a Result with values
     {"C", "H", "rnn"} (each (T,)), "F_mean" and the ratios first/last of each curve.
     """
-    if not (isinstance(forget_bias, (int, float, np.number)) and np.isfinite(forget_bias)
-            and -10 <= forget_bias <= 10):
+    if not is_number(forget_bias, -10, 10):
         return problem(f"Choose a forget-gate bias between -10 and 10; got {forget_bias!r}.")
-    if not (isinstance(T, (int, np.integer)) and 2 <= T <= FLOW_MAX_T):
+    if not is_whole(T, 2, FLOW_MAX_T):
         return problem(f"Choose a sequence length T between 2 and {FLOW_MAX_T}; got {T!r}.")
     v = flow_norms(forget_bias, T)
     ratios = {k: float(v[k][0] / v[k][-1]) for k in ("C", "H", "rnn")}   # what survives T - 1 steps back
@@ -115,9 +90,9 @@ def gradient_flow_experiment(forget_bias=1.0, T=100):
     fig = plt.figure(figsize=(6.4, 3.3), dpi=80)
     ax = fig.add_axes((0.12, 0.15, 0.85, 0.74))   # fixed margins: one draw per update
     floor = 1e-300                                 # an exact 0 cannot sit on a log axis
-    ax.semilogy(t, np.maximum(v["C"], floor), color=PALETTE[0], lw=2, label="LSTM cell ‖∂L/∂C_t‖")
-    ax.semilogy(t, np.maximum(v["H"], floor), color=PALETTE[4], ls="--", label="LSTM hidden ‖∂L/∂H_t‖")
-    ax.semilogy(t, np.maximum(v["rnn"], floor), color=PALETTE[5], label="RNN hidden ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["C"], floor), color=CELL_COLOURS["lstm"], lw=2, label="LSTM cell ‖∂L/∂C_t‖")
+    ax.semilogy(t, np.maximum(v["H"], floor), color=CELL_COLOURS["lstm"], ls="--", lw=1.2, label="LSTM hidden ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["rnn"], floor), color=CELL_COLOURS["rnn"], label="RNN hidden ‖∂L/∂H_t‖")
     ax.semilogy(t, np.maximum(v["cell_only"], floor), color="grey", ls=":", lw=1.5,
                 label="direct cell path only")
     ax.set_ylim(max(1e-30, min(np.nanmin(v[k]) for k in ("C", "H", "rnn")) / 3), 10)
@@ -347,7 +322,7 @@ def train_char_lm(cell, hidden_size, steps=300, seq_len=32, batch_size=32, lr=0.
 
 # --- the stored lag sweeps (tools/results_lag_sweep.py) ------------------------
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent.parent / "results"
 
 
 def load_sweep(cell):
@@ -370,7 +345,8 @@ def chance_lags(rnn_record, n_sigma=3):
 def lag_figure(records):
     """Accuracy against lag, one line per cell (mean of the seeds) with every run as a dot."""
     fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
-    for (cell, record), colour in zip(records.items(), (PALETTE[5], PALETTE[0], PALETTE[2])):
+    for cell, record in records.items():
+        colour = CELL_COLOURS[cell]
         lags = record["lags"]
         ax.plot(lags, [record["mean_accuracy"][str(lag)] for lag in lags], "-o", color=colour,
                 label=f"{cell.upper()} (mean of {len(record['seeds'])} seeds)")

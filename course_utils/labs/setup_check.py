@@ -6,7 +6,7 @@ from numbers import Real
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plotting import PALETTE
+from ..plotting import PALETTE
 from .widgets import Result, problem
 
 MINIMUM = {"numpy": (1, 24), "matplotlib": (3, 7), "ipywidgets": (8, 0)}

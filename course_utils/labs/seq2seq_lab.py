@@ -17,12 +17,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import dates
-from . import seq2seq as s2s
-from .plotting import PALETTE
+from .. import dates
+from .. import seq2seq as s2s
+from .._validate import is_number, is_whole
+from ..plotting import PALETTE
 from .widgets import Result, problem
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent.parent / "results"
 MAX_OUTPUT = 12   # 10 characters + <eos>, and one spare so a model that forgets <eos> is visible
 
 # The plotting font has no CJK glyphs: axis labels show these characters in pinyin.
@@ -187,10 +188,9 @@ def beam_experiment(text, k, params, length_norm=1.0):
         dates.check_source(text)
     except ValueError as err:
         return problem(str(err))
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 20:
+    if not is_whole(k, 1, 20):
         return problem(f"Beam width must be a whole number between 1 and 20; got {k!r}.")
-    if (isinstance(length_norm, bool) or not isinstance(length_norm, (int, float, np.number))
-            or not 0 <= length_norm <= MAX_LENGTH_NORM):
+    if not is_number(length_norm, 0, MAX_LENGTH_NORM):
         return problem(f"The length-normalisation exponent λ must be between 0 and {MAX_LENGTH_NORM}; "
                        f"got {length_norm!r}.")
     src_vocab, tgt_vocab = vocabs()
