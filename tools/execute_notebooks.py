@@ -26,11 +26,26 @@ from kernel_watchdog import KernelHung, watched_client_class
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+def merge_streams(outputs):
+    """One output per run of stdout (or stderr) text: a loaded machine delivers a cell's
+    prints in chunks that split at arbitrary points, which would churn the stored file."""
+    merged = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1]["text"] = merged[-1]["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def tidy(nb):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
+        if "outputs" in cell:
+            cell.outputs = merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
