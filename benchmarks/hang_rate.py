@@ -1,11 +1,14 @@
 """How often does a fresh kernel hang? Execute a small notebook many times and count.
 
-    python benchmarks/hang_rate.py                       # 300 runs of 00_start_here, other core busy
-    python benchmarks/hang_rate.py --runs 50 --no-load --notebook notebooks/01_mlp_recap.ipynb
+    python benchmarks/hang_rate.py                       # 300 runs of a small notebook, other core busy
+    python benchmarks/hang_rate.py --runs 50 --no-load --notebook notebooks/00_start_here.ipynb
 
 Each run starts a fresh kernel and executes every cell with plain nbclient (no
 watchdog) and a short per-cell timeout; a run that times out is a hang (kernel
-idle, no reply), and the cell is recorded. With ``--load`` (the default) a
+idle, no reply), and the cell is recorded. The default notebook is built here:
+the shape of a chapter's first cells (NumPy, matplotlib inline, a figure, prints,
+a seeded computation) without depending on course_utils, so the loop measures the
+kernel stack, not the course code. With ``--load`` (the default) a
 busy-loop process keeps one core busy, as a class's lab machine or CI runner
 would be. The result for this repository is recorded in benchmarks/hang_rate.md.
 """
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def spin(stop):
     while not stop.is_set():
         sum(i * i for i in range(10_000))
+
+
+SMALL_NOTEBOOK = [
+    "import numpy as np\nimport matplotlib.pyplot as plt\n%matplotlib inline\nrng = np.random.default_rng(0)",
+    "X = rng.standard_normal((64, 32))\nW = rng.standard_normal((32, 16))\nprint(f'{np.tanh(X @ W).std():.3f}')",
+    "fig, ax = plt.subplots(figsize=(4, 3))\nax.plot(np.cumsum(rng.standard_normal(200)))\nplt.show()",
+    "for t in range(5):\n    print(t, f'{np.linalg.norm(np.linalg.matrix_power(W[:16] * 0.3, t + 1)):.3e}')",
+    "from IPython.display import display, Markdown\ndisplay(Markdown('**done**'))",
+]
 
 
 def run_once(path, timeout):
@@ -40,6 +52,8 @@ def run_once(path, timeout):
         client.execute()
     except CellTimeoutError as error:
         return "hang", time.perf_counter() - start, str(error).splitlines()[0][:120]
+    except CellExecutionError as error:
+        return "cell error", time.perf_counter() - start, str(error).splitlines()[-1][:120]
     except (DeadKernelError, RuntimeError) as error:
         return "kernel error", time.perf_counter() - start, str(error).splitlines()[0][:120]
     return "ok", time.perf_counter() - start, ""
@@ -47,7 +61,7 @@ def run_once(path, timeout):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebook", default="notebooks/00_start_here.ipynb")
+    parser.add_argument("--notebook", default=None, help="a notebook to run instead of the built-in small one")
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--timeout", type=int, default=30, help="seconds per cell before a run counts as hung")
     parser.add_argument("--no-load", dest="load", action="store_false", help="do not keep a core busy")
@@ -57,7 +71,7 @@ def main(argv=None):
     import jupyter_client
     import zmq
 
-    source = ROOT / args.notebook
+    name = args.notebook or "built-in small notebook (5 cells)"
     stop = multiprocessing.Event()
     spinner = multiprocessing.Process(target=spin, args=(stop,), daemon=True) if args.load else None
     if spinner:
@@ -65,8 +79,12 @@ def main(argv=None):
     counts, times, notes = {}, [], []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / source.name
-            shutil.copy(source, copy)
+            copy = Path(tmp) / "small.ipynb"
+            if args.notebook:
+                shutil.copy(ROOT / args.notebook, copy)
+            else:
+                nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in SMALL_NOTEBOOK]),
+                               copy)
             for i in range(args.runs):
                 status, seconds, note = run_once(copy, args.timeout)
                 counts[status] = counts.get(status, 0) + 1
@@ -79,7 +97,7 @@ def main(argv=None):
     finally:
         stop.set()
     hangs = counts.get("hang", 0)
-    print(f"\n{args.notebook}: {args.runs} fresh-kernel executions, per-cell timeout {args.timeout} s, "
+    print(f"\n{name}: {args.runs} fresh-kernel executions, per-cell timeout {args.timeout} s, "
           f"{'one core kept busy' if args.load else 'no extra load'}")
     print(f"ipykernel {ipykernel.__version__}, jupyter_client {jupyter_client.__version__}, "
           f"pyzmq {zmq.__version__}, Python {sys.version.split()[0]}")
