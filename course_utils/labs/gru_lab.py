@@ -22,7 +22,7 @@ def cost_experiment(D=32, H=64):
     rows = costs(D, H)
     # one axes with grouped bars: every axis and label costs drawing time in a widget
     fig, ax = plt.subplots(figsize=(6.5, 2.9), dpi=80)
-    fig.subplots_adjust(left=0.15, right=0.98, bottom=0.1, top=0.9)
+    fig.subplots_adjust(left=0.19, right=0.98, bottom=0.1, top=0.9)  # room for 4,000,000 and the label
     x = np.arange(len(rows))
     ax.bar(x - 0.2, [r.params for r in rows], width=0.4, color=PALETTE[0], label="parameters")
     ax.bar(x + 0.2, [r.macs for r in rows], width=0.4, color=PALETTE[1], label="multiply-adds per step")

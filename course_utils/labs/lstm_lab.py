@@ -234,7 +234,7 @@ def gate_heatmap_experiment(sequence=DEFAULT_SEQUENCE, lag=LIVE_LAG):
     P = all_P[k]
     T, H = len(ids), gates["C"].shape[-1]
     fig, (ax_g, ax_c, ax_u) = plt.subplots(3, 1, figsize=(7, 5.6), dpi=72, height_ratios=(3, 1.1, 1.1))
-    fig.subplots_adjust(left=0.09, right=0.9, top=0.95, bottom=0.09, hspace=0.4)
+    fig.subplots_adjust(left=0.12, right=0.9, top=0.95, bottom=0.09, hspace=0.4)  # room for -0.50 ticks + label
     # few text labels: drawing text is most of a redraw's time
     ax_g.imshow(_stacked_gates(gates, H), cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     ax_g.set_yticks([H / 2, 1.5 * H + 1, 2.5 * H + 2], labels=["I_t", "F_t", "O_t"])
@@ -257,7 +257,7 @@ def gate_heatmap_experiment(sequence=DEFAULT_SEQUENCE, lag=LIVE_LAG):
     ax_u.locator_params(axis="y", nbins=3)
     ax_u.set_xlabel("time step t : symbol")
     ax_u.set_ylabel(f"C, unit {unit}")
-    ax_u.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.05), frameon=False, handlelength=1.2)
+    ax_u.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.05), frameon=False, handlelength=1.2)
     ax_u.set_title(f"unit {unit}, the same distractors after each first symbol: {held} stays apart",
                    fontsize=9, loc="left")
     answer = int(np.argmax(P))

@@ -74,7 +74,7 @@ def cell_path_experiment(forget_bias=1.0, steps=50):
 # --- the timed random quiz ---------------------------------------------------------------
 
 class _ScoreSheet(dict):
-    """Quiz.correct that ignores answers checked after the time is up (they still get feedback)."""
+    """Quiz.first / Quiz.now that ignore answers given after the time is up (they still get feedback)."""
 
     def __init__(self, is_open):
         super().__init__()
@@ -99,7 +99,7 @@ class TimedQuiz(Quiz):
             raise ValueError(f"seconds must be a whole number of at least 1; got {seconds!r}")
         self.seconds, self.clock, self.started = int(seconds), clock, clock()
         super().__init__(questions, title=f"{title}: {len(questions)} questions, {self.seconds // 60}:{self.seconds % 60:02d}")
-        self.correct = _ScoreSheet(lambda: self.time_left() > 0)
+        self.first, self.now = (_ScoreSheet(lambda: self.time_left() > 0) for _ in range(2))
         self.timer = widgets.Play(value=0, min=0, max=self.seconds, interval=1000, show_repeat=False,
                                   description="clock")
         self.clock_label = widgets.HTML()
@@ -121,8 +121,9 @@ class TimedQuiz(Quiz):
         else:
             self.clock_label.value = "<b style='color:#D55E00'>Time is up.</b> Answers checked now get feedback but no score."
             self.timer.playing = False
-        if self.correct.late if isinstance(self.correct, _ScoreSheet) else False:
-            self.score.value += f" — {len(self.correct.late)} answered after the time was up (not counted)"
+        late = self.first.late if isinstance(self.first, _ScoreSheet) else ()
+        if late:
+            self.score.value += f" — {len(late)} answered after the time was up (not counted)"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)

@@ -286,7 +286,11 @@ def sample_experiment(prompt, temperature, params, vocab, cell="rnn", n_chars=20
                       "probability", PALETTE[0], size=(6.5, 2.3), threshold=None, rotation=0)
     fig.axes[0].set_xlabel("the 12 most likely next characters", labelpad=14)
     text = sm.sample(params, vocab, prompt, n_chars, temperature, np.random.default_rng(seed), cell)
-    return Result(text=prompt + text, fig=fig, values={"sample": text, "p_next": p})
+    shown = prompt + text
+    if len(text) < n_chars:  # sm.sample stops at <eos>: say so, or a short sample looks like a bug
+        shown += (f"\n[the model drew <eos>, its end-of-text token, after {len(text)} of {n_chars} "
+                  "characters: the sample ends there]")
+    return Result(text=shown, fig=fig, values={"sample": text, "p_next": p, "ended_by_eos": len(text) < n_chars})
 
 
 def hidden_state_experiment(text, step, params, vocab, cell="rnn", n_units=16):
@@ -315,4 +319,5 @@ def hidden_state_experiment(text, step, params, vocab, cell="rnn", n_units=16):
     guesses = ", ".join(f"{vocab.itos[i]!r} {P[step - 1, i]:.2f}" for i in top)
     text_out = (f"read: {text[:step]!r}\nmost likely next characters: {guesses}\n"
                 f"{int(np.sum(np.abs(H[step - 1]) > 0.9))} of {H.shape[1]} units are saturated (|h| > 0.9) at this step")
-    return Result(text=text_out, fig=fig, values={"H": H, "step": step})
+    # "limits": the step slider ends at the last character typed
+    return Result(text=text_out, fig=fig, values={"H": H, "step": step, "limits": {"step": len(text)}})

@@ -155,7 +155,7 @@ def attention_experiment(text, params):
     alpha, rows, p_chosen = out["alpha"], out["chars"], out["p_chosen"]
     # One axes, no automatic layout: a widget update must stay under 100 ms, and every extra
     # axes or layout pass costs tens of milliseconds. The probabilities go into the row labels.
-    width = max(5.5, 0.28 * len(text) + 2.8)
+    width = max(6.4, 0.28 * len(text) + 2.8)
     fig, ax = plt.subplots(figsize=(width, 3.4), dpi=72)
     fig.subplots_adjust(left=1.6 / width, right=0.97, bottom=0.2, top=0.9)
     ax.imshow(alpha, cmap="Blues", vmin=0, vmax=1, aspect="auto")
@@ -167,7 +167,8 @@ def attention_experiment(text, params):
         label.set_color("black" if p >= 0.9 else PALETTE[5])   # orange: the model hesitated
     ax.set_xlabel("input character" + (" (Chinese in pinyin)" if pinyin else ""))
     ax.set_ylabel("output step: character, P(it)")
-    ax.set_title("Where each output step looks (attention weight α)")
+    # over the whole figure, from its left edge: centred on a short date's narrow axes it was cut
+    fig.suptitle("Where each output step looks (attention weight α)", x=0.02, ha="left", fontsize=11)
     valid = dates.is_valid_iso(out["output"])
     verdict = "a real calendar day" if valid else "NOT a valid YYYY-MM-DD date"
     lowest = int(np.argmin(p_chosen))
