@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# + nbgrader (the `teach` extra), for workbooks, autograde and test-slow
+TEACH_STAMP := $(VENV)/.installed-teach
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
 # Same numerics everywhere: one BLAS thread per process (the test run
@@ -21,7 +23,8 @@ PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-saniti
 
 SEED ?= 0
 
-.PHONY: practice-paper help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser
+.PHONY: practice-paper help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser \
+        workbooks autograde test-workbooks
 
 help:
 	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
@@ -36,6 +39,9 @@ help:
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
 	@echo "make test-browser   run every notebook in JupyterLab in headless Chromium: widgets render and update"
 	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
+	@echo "make workbooks      re-run the workbooks' solutions and regenerate the student versions with nbgrader"
+	@echo "make autograde SUBMISSIONS=dir   grade students' workbooks (dir/<student>/<workbook>.ipynb): score table + feedback"
+	@echo "make test-workbooks nbgrader on the workbooks: student versions up to date, autograde full marks / zero"
 	@echo "make clean          remove .venv and caches"
 
 venv: $(STAMP)
@@ -95,7 +101,7 @@ test-compat: $(COMPAT_VENV)/.installed
 	@$(COMPAT_VENV)/bin/python -c "import numpy, matplotlib; print('test-compat: NumPy', numpy.__version__, '/ matplotlib', matplotlib.__version__)"
 	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider -m "not slow" -n 2 --dist loadfile tests $(PYTEST_NB) notebooks
 
-test-slow: $(STAMP)
+test-slow: $(TEACH_STAMP)
 	$(BIN)/python -m pytest -q -m slow tests
 
 execute: $(STAMP)
@@ -127,6 +133,25 @@ test-browser: $(BROWSER_STAMP)
 # Hand-calculation drills (course_utils.drills) as a printable paper: build/practice_paper_seed$(SEED).html
 practice-paper: $(STAMP)
 	$(BIN)/python tools/practice_paper.py --seed $(SEED)
+
+# Workbooks (notebooks/workbook/): the learner writes the code. The solutions with nbgrader's
+# markers are the source; nbgrader (the `teach` extra) makes the student versions and grades.
+WORKBOOK_SOLUTIONS := $(sort $(wildcard notebooks/workbook/solutions/*.ipynb))
+
+$(TEACH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[teach]"
+	@touch $(TEACH_STAMP)
+
+workbooks: $(TEACH_STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(WORKBOOK_SOLUTIONS)
+	$(BIN)/python tools/workbooks.py generate
+
+autograde: $(TEACH_STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make autograde SUBMISSIONS=folder  (folder/<student>/<workbook>.ipynb)"; exit 2; }
+	$(BIN)/python tools/workbooks.py autograde "$(SUBMISSIONS)"
+
+test-workbooks: $(TEACH_STAMP)
+	$(BIN)/python -m pytest -q -m slow tests/test_workbooks_nbgrader.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) .pytest_cache site build

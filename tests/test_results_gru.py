@@ -12,23 +12,20 @@ every stored file, both of these included; here a middle lag with the last seed 
 for both. The re-training checks are marked slow (CI runs them with `make test-slow`).
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from machine import same_machine
 from result_claims import assert_same_claim
 
+from course_utils.results import load_sweep
 from course_utils.tasks import CELL_OPTIONS, MemorySettings, train_memory_task
 
-RESULTS = Path(__file__).resolve().parents[1] / "course_utils" / "results"
 FROM_LAG = 40     # chapter 05: "with b_z = 0 the GRU is at chance from L = 40 on"
 
 
 def load(name):
-    return json.loads((RESULTS / f"lag_sweep_{name}.json").read_text())
+    return load_sweep(name)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from machine import same_machine
 from result_claims import assert_same_claim
 
-from course_utils.labs.lstm_lab import load_sweep
+from course_utils.results import load_sweep
 from course_utils.tasks import CELL_OPTIONS, MemorySettings, train_memory_task
 
 
@@ -56,7 +56,7 @@ def test_lstm_reaches_95_percent_where_the_rnn_is_at_chance():
 
 
 def test_the_notebook_helper_finds_the_same_lags():
-    from course_utils.labs.lstm_lab import chance_lags
+    from course_utils.results import chance_lags
 
     rnn = load("rnn")
     assert chance_lags(rnn) == rnn_chance_lags(rnn)

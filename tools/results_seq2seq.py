@@ -40,7 +40,7 @@ from course_utils.optim import Adam  # noqa: E402
 from course_utils.sequence import batch_stream  # noqa: E402
 from course_utils.training import fit  # noqa: E402
 
-RESULTS = ROOT / "course_utils" / "results"
+from course_utils.results import RESULTS  # noqa: E402  (where the stored results live)
 SETTINGS = {
     "cell": "gru", "embed_dim": 16, "hidden_size": 48, "attention_size": 32, "dtype": "float32",
     "n_train": 20000, "n_heldout": 2000, "heldout_fraction": 0.1, "data_seed": 0, "init_seed": 1,

@@ -1,7 +1,8 @@
 """Chapter 06's trained date models, measurements and widget functions.
 
 Models: ``load_date_model(name)`` reads the weights that tools/results_seq2seq.py
-trained (course_utils/results/seq2seq_<name>.npz); ``load_results()`` its JSON record.
+trained (course_utils/results/seq2seq_<name>.npz); ``load_results()`` its JSON record
+(both from ``course_utils.results``, re-exported here for the notebook).
 Measurements: ``decode_date`` (greedy, with per-step probabilities and attention),
 ``teacher_forced_accuracy``, ``forced_error_accuracy`` (exposure bias),
 ``beam_improvements`` (where beam search beats greedy).
@@ -10,9 +11,7 @@ Experiments (controls in, ``Result`` out, the model passed in so nothing retrain
 and ``beam_experiment`` (the beam's candidates and scores for a width k).
 """
 
-import json
 from functools import lru_cache
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,9 +20,10 @@ from .. import dates
 from .. import seq2seq as s2s
 from .._validate import is_number, is_whole
 from ..plotting import PALETTE
+from ..results import load_date_model  # noqa: F401  (re-exported: the notebook calls lab.load_date_model)
+from ..results import load_seq2seq as load_results  # noqa: F401  (re-exported likewise)
 from .widgets import Result, problem
 
-RESULTS = Path(__file__).resolve().parent.parent / "results"
 MAX_OUTPUT = 12   # 10 characters + <eos>, and one spare so a model that forgets <eos> is visible
 
 # The plotting font has no CJK glyphs: axis labels show these characters in pinyin.
@@ -35,22 +35,6 @@ PINYIN = {"年": "nian", "月": "yue", "日": "ri", "星": "xing", "期": "qi", 
 def vocabs():
     """(source vocabulary, target vocabulary) of the date task."""
     return dates.source_vocab(), dates.target_vocab()
-
-
-@lru_cache(maxsize=None)
-def load_date_model(name):
-    """The shipped float32 parameters of the model ``name`` ("attention", "attention_tf1", "plain")."""
-    path = RESULTS / f"seq2seq_{name}.npz"
-    if not path.exists():
-        raise ValueError(f"name must be a shipped model ({', '.join(p.stem[8:] for p in sorted(RESULTS.glob('seq2seq_*.npz')))}); "
-                         f"got {name!r}. Run `make results` to (re)create them.")
-    with np.load(path) as archive:
-        return {k: archive[k] for k in archive.files}
-
-
-def load_results():
-    """What tools/results_seq2seq.py measured and recorded (settings, accuracies, times)."""
-    return json.loads((RESULTS / "seq2seq.json").read_text())
 
 
 def _label(char):
