@@ -13,6 +13,10 @@ plt.rcParams["axes.titley"] = 1.01
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
+# One colour per cell type in every chapter's figures (RNN blue, LSTM orange, GRU green),
+# so that a reader who learned "orange is the LSTM" in chapter 04 can trust it in chapter 05.
+CELL_COLOURS = {"rnn": PALETTE[0], "lstm": PALETTE[1], "gru": PALETTE[2]}
+
 
 def loss_curve(histories, title="Training loss", ylabel="cross-entropy loss (nats)", logy=False, ax=None):
     """Plot one or more loss curves. ``histories`` is a list of losses or a dict label -> list."""

@@ -32,7 +32,12 @@ INTENSIFIERS = ("very", "really", "quite", "so")
 SENTIMENT_LABELS = ("negative", "positive")
 
 
-def _clause(polarity, rng, p_negate=0.5, p_intensify=0.3):
+# How reviews are drawn: the share of each kind, and the chance that a clause is negated.
+REVIEW_KINDS = (("one clause", 0.3), ("and", 0.3), ("but", 0.4))
+P_NEGATE, P_INTENSIFY = 0.5, 0.3
+
+
+def _clause(polarity, rng, p_negate=P_NEGATE, p_intensify=P_INTENSIFY):
     """'the plot was not very good' with an effective polarity (1 positive, 0 negative)."""
     negated = rng.random() < p_negate
     word_polarity = polarity ^ negated          # "not bad" is positive: the adjective is negative
@@ -49,17 +54,18 @@ def _clause(polarity, rng, p_negate=0.5, p_intensify=0.3):
 def negation_reviews(n, rng):
     """``n`` reviews (lists of words) and labels (n,) int64, 1 = positive.
 
-    30 % one clause; 30 % two agreeing clauses joined by "and"; 40 % two
+    ``REVIEW_KINDS``: 30 % one clause; 30 % two agreeing clauses joined by "and"; 40 % two
     opposite clauses joined by "but", where the second clause is the label.
     """
     check_positive_int("n", n)
+    (_, p_one), (_, p_and), _ = REVIEW_KINDS
     reviews, labels = [], np.empty(n, dtype=np.int64)
     for i in range(n):
         label = int(rng.integers(2))
         kind = rng.random()
-        if kind < 0.3:
+        if kind < p_one:
             words = _clause(label, rng)
-        elif kind < 0.6:
+        elif kind < p_one + p_and:
             words = _clause(label, rng) + ["and"] + _clause(label, rng)
         else:
             words = _clause(1 - label, rng) + ["but"] + _clause(label, rng)
@@ -100,17 +106,34 @@ def order_blind_key(words):
             sum(w in NEGATORS for w in words), "but" in words, "and" in words)
 
 
-def order_blind_ceiling(n, rng):
-    """Estimated best accuracy of ANY classifier that ignores word order, on ``n`` fresh reviews.
+def order_blind_ceiling():
+    """The best accuracy ANY classifier that ignores word order can reach, exactly, with its accuracy per kind.
 
-    Reviews with the same ``order_blind_key`` look identical to such a classifier; the best
-    it can do is answer each group's majority label. Returns the fraction it gets right.
+    Enumerates the generator: for each kind of review (``REVIEW_KINDS``), label and pattern of
+    negated clauses (each negated with probability ``P_NEGATE``), the ``order_blind_key`` it
+    produces. Reviews with the same key look identical to an order-blind classifier, so its best
+    answer for a key is the label more probable under that key. Subjects, verbs, intensifiers
+    and which adjective of a polarity is drawn do not depend on the label and cannot help.
+    Returns (overall accuracy, {kind: accuracy within that kind}).
     """
-    reviews, labels = negation_reviews(n, rng)
-    groups = {}
-    for words, label in zip(reviews, labels):
-        groups.setdefault(order_blind_key(words), [0, 0])[label] += 1
-    return sum(max(counts) for counts in groups.values()) / n
+    def clause_counts(polarity, negated):        # (positive adjectives, negative adjectives, negators)
+        positive_word = polarity ^ negated
+        return np.array([positive_word, 1 - positive_word, negated])
+
+    per_kind = {}
+    for kind, _ in REVIEW_KINDS:
+        joiner = {"one clause": (), "and": ("and",), "but": ("but",)}[kind]
+        weight = {}                               # key -> [P(key, label 0), P(key, label 1)] within the kind
+        for label in (0, 1):
+            polarities = {"one clause": [label], "and": [label, label], "but": [1 - label, label]}[kind]
+            for negations in np.ndindex(*(2,) * len(polarities)):
+                counts = sum(clause_counts(p, neg) for p, neg in zip(polarities, negations))
+                p = 0.5 * np.prod([P_NEGATE if neg else 1 - P_NEGATE for neg in negations])
+                key = (*counts.tolist(), "but" in joiner, "and" in joiner)
+                weight.setdefault(key, [0.0, 0.0])[label] += p
+        per_kind[kind] = float(sum(max(w) for w in weight.values()))
+    overall = float(sum(share * per_kind[kind] for kind, share in REVIEW_KINDS))
+    return overall, per_kind
 
 
 # --- 2. word segmentation (分词) as tagging ---------------------------------------------
@@ -128,31 +151,76 @@ LEXICON = {
 }
 STARTS_WORD, CONTINUES_WORD = 1, 0
 
+# What may follow what, so that every generated sentence is grammatical Chinese:
+# 很 modifies adjectives and 喜欢 (a state), never an action (*大家很研究文章*);
+# 正在, 经常 and 一起 go with actions, never with 喜欢 (*正在喜欢*); 都 and 一起 need a
+# plural subject, so not 我. Each verb takes the objects it makes sense with.
+STATIVE_VERBS = ("喜欢",)
+ADVERBS_FOR = {"stative": ("很", "也", "都"), "action": ("都", "一起", "经常", "也", "正在")}
+PLURAL_ONLY_ADVERBS = ("都", "一起")
+SINGULAR_SUBJECTS = ("我",)
+VERB_OBJECTS = {
+    "喜欢": ("神经网络", "语言模型", "中文", "文章", "数据", "生活", "机器学习", "循环神经网络", "人工智能",
+           "模型", "数学", "工作", "天气"),
+    "学习": ("神经网络", "语言模型", "中文", "机器学习", "循环神经网络", "人工智能", "数学"),
+    "研究": ("神经网络", "语言模型", "中文", "文章", "数据", "机器学习", "循环神经网络", "人工智能", "模型",
+           "数学", "天气", "国家"),
+    "讨论": LEXICON["object"],
+    "训练": ("神经网络", "语言模型", "循环神经网络", "模型"),
+    "使用": ("神经网络", "语言模型", "中文", "数据", "机器学习", "循环神经网络", "人工智能", "模型", "数学"),
+    "设计": ("神经网络", "语言模型", "循环神经网络", "模型", "作业"),
+    "阅读": ("文章", "中文"),
+    "写": ("文章", "中文", "作业"),
+}
+NOUN_ADJECTIVES = {
+    "天气": ("好", "不错"),
+    "生活": ("好", "不错", "简单", "有趣", "难"),
+    "工作": LEXICON["adjective"],
+    "作业": LEXICON["adjective"],
+    "模型": ("好", "不错", "简单", "有趣", "重要"),
+    "数据": ("好", "不错", "有趣", "重要"),
+    "文章": LEXICON["adjective"],
+}
+
 
 def segmented_sentences(n, rng):
     """``n`` sentences as lists of words (a seeded grammar over ``LEXICON``), each ending in 。
 
-    Templates: [time] subject [在 place] [adverb] verb object 。
+    Templates: [time] subject [adverb] [在 place] [一起] verb object 。
                [time] 的 noun 很 adjective 。   (time, then 的, as in 今天的天气很好)
+    with the constraints above: 很 only before 喜欢, 正在/经常/一起 only before an action verb,
+    都/一起 not after 我, a place only with an action verb (and not after 正在, which already
+    means "in the middle of"), objects and adjectives that fit their verb or noun.
     """
     check_positive_int("n", n)
 
-    def pick(kind):
-        words = LEXICON[kind]
+    def pick(words):
         return words[rng.integers(len(words))]
 
     sentences = []
     for _ in range(n):
         if rng.random() < 0.8:
-            words = [pick("time")] if rng.random() < 0.4 else []
-            words.append(pick("subject"))
-            if rng.random() < 0.3:
-                words += ["在", pick("place")]
+            words = [pick(LEXICON["time"])] if rng.random() < 0.4 else []
+            subject = pick(LEXICON["subject"])
+            verb = pick(LEXICON["verb"])
+            stative = verb in STATIVE_VERBS
+            adverb = None
             if rng.random() < 0.5:
-                words.append(pick("adverb"))
-            words += [pick("verb"), pick("object")]
+                allowed = ADVERBS_FOR["stative" if stative else "action"]
+                if subject in SINGULAR_SUBJECTS:
+                    allowed = tuple(a for a in allowed if a not in PLURAL_ONLY_ADVERBS)
+                adverb = pick(allowed)
+            words.append(subject)
+            if adverb is not None and adverb != "一起":
+                words.append(adverb)
+            if not stative and adverb != "正在" and rng.random() < 0.3:
+                words += ["在", pick(LEXICON["place"])]
+            if adverb == "一起":
+                words.append(adverb)
+            words += [verb, pick(VERB_OBJECTS[verb])]
         else:
-            words = [pick("time"), "的", pick("noun"), "很", pick("adjective")]
+            noun = pick(LEXICON["noun"])
+            words = [pick(LEXICON["time"]), "的", noun, "很", pick(NOUN_ADJECTIVES[noun])]
         sentences.append(words + ["。"])
     return sentences
 

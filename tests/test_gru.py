@@ -3,7 +3,7 @@ import pytest
 
 from course_utils.activations import sigmoid
 from course_utils.gradcheck import check_gradients
-from course_utils.gru import (gate_values, gru_backward, gru_forward, gru_step_backward, gru_step_forward,
+from course_utils.gru import (gate_values, time_constants, gru_backward, gru_forward, gru_step_backward, gru_step_forward,
                               init_gru_params)
 
 # Tiny sizes: two forward passes per parameter entry in the finite differences.
@@ -218,3 +218,24 @@ def test_messages(rng):
     _, step_cache = gru_step_forward(X[:, 0], H0, params)
     with pytest.raises(ValueError, match=r"dH_t must have shape \(2, 3\); got \(2, 2\)"):
         gru_step_backward(np.zeros((2, 2)), step_cache)
+
+
+def test_time_constant_of_a_constant_gate_is_minus_one_over_ln_z():
+    Z = np.array([[0.5, 0.95, 0.2], [0.5, 0.95, 0.2]])
+    np.testing.assert_allclose(time_constants(Z), -1 / np.log([0.5, 0.95, 0.2]))
+    # 1/(1 - z) is the approximation for z near 1 only: 19.5 vs 20 at 0.95, 1.44 vs 2 at 0.5
+    assert abs(time_constants(Z)[1] - 20) < 0.6 and abs(time_constants(Z)[0] - 2) > 0.5
+
+
+def test_time_constant_is_set_by_the_product_of_the_gates():
+    """A value kept through k steps keeps Z_1 ⋯ Z_k of itself; τ = −1/mean(ln Z) gives e^{−k/τ} exactly."""
+    Z = np.random.default_rng(0).uniform(0.05, 0.99, size=(30, 4))
+    np.testing.assert_allclose(np.exp(-30 / time_constants(Z)), Z.prod(axis=0))
+    assert time_constants(np.ones((5, 1)))[0] == np.inf
+    assert time_constants(np.array([[0.9], [0.0]]))[0] == 0
+
+
+@pytest.mark.parametrize("Z", [np.array([[1.2]]), np.array([[-0.1]]), np.array([[np.nan]]), np.zeros((0, 3))])
+def test_time_constant_rejects_values_that_are_not_gates(Z):
+    with pytest.raises(ValueError, match="Z must be a non-empty array of gate values in \\[0, 1\\]"):
+        time_constants(Z)

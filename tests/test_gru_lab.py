@@ -54,8 +54,11 @@ def test_gru_gate_experiment_shows_the_model_gates(rng, reset_after):
     _, _, cache = gru_forward(one_hot(vocab.encode(text)[None], len(vocab)), None, cell, reset_after=reset_after)
     np.testing.assert_allclose(Z, gate_values(cache)["Z"][0])
     np.testing.assert_allclose(R, gate_values(cache)["R"][0])
-    means = Z.mean(axis=0)[result.values["order"]]
-    assert np.all(np.diff(means) <= 0)            # default order: slowest unit (largest mean Z) first
+    tau = result.values["tau"]
+    np.testing.assert_allclose(tau, -1 / np.log(Z.astype(np.float64)).mean(axis=0))
+    assert np.all(np.diff(tau[result.values["order"]]) <= 0)   # default order: slowest unit (largest τ) first
+    slow = result.values["order"][0]
+    assert f"top unit {slow}: {tau[slow]:.2f} steps" in result.text
     assert len(result.fig.axes) == 2              # Z and R
     assert "13 characters, 6 units" in result.text
 

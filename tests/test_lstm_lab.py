@@ -152,3 +152,23 @@ def test_lag_figure_and_load_sweep(tmp_path, monkeypatch):
         lstm_lab.load_sweep("gru")
     (tmp_path / "lag_sweep_gru.json").write_text(json.dumps(rec))
     assert lstm_lab.load_sweep("gru") == rec
+
+
+def test_cell_figures_use_one_colour_per_cell_type():
+    """The same cell has the same colour in every chapter (issue: RNN/LSTM swapped between 04 and 05)."""
+    from matplotlib.colors import to_hex
+
+    from course_utils.plotting import CELL_COLOURS
+
+    record = {"lags": [5, 50], "seeds": [0], "chance": 0.25, "mean_accuracy": {"5": 1.0, "50": 0.3},
+              "runs": [{"lag": 5, "accuracy": 1.0}, {"lag": 50, "accuracy": 0.3}]}
+    for order in (("lstm", "rnn"), ("rnn", "gru", "lstm")):    # the order of the dict must not matter
+        fig = lag_figure({cell: record for cell in order})
+        colours = {line.get_label().split()[0].lower(): to_hex(line.get_color()) for line in fig.axes[0].lines
+                   if "seeds" in line.get_label()}
+        assert colours == {cell: to_hex(CELL_COLOURS[cell]) for cell in order}
+    flow = gradient_flow_experiment(forget_bias=1.0, T=20)
+    by_label = {line.get_label(): to_hex(line.get_color()) for line in flow.fig.axes[0].lines}
+    assert by_label["LSTM cell ‖∂L/∂C_t‖"] == by_label["LSTM hidden ‖∂L/∂H_t‖"] == to_hex(CELL_COLOURS["lstm"])
+    assert by_label["RNN hidden ‖∂L/∂H_t‖"] == to_hex(CELL_COLOURS["rnn"])
+    assert len(set(CELL_COLOURS.values())) == 3

@@ -8,7 +8,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import seqmodels
 from ..compare import costs, cost_table
-from ..gru import gate_values
+from ..gru import gate_values, time_constants
 from ..plotting import PALETTE
 from .widgets import Result, problem
 
@@ -73,8 +73,9 @@ def gru_gate_experiment(text, params, vocab, unit_order=None):
     text : what the model reads, at most MAX_GATE_CHARS characters of its vocabulary.
     params : a course_utils.seqmodels "gru" model (one-hot or embedding input, either form).
     vocab : the model's character Vocab.
-    unit_order : (H,) unit indices, top row first; default: by decreasing mean Z on ``text``.
-    values: "Z", "R" (T, H) and "order".
+    unit_order : (H,) unit indices, top row first; default: by decreasing time constant on ``text``
+    (``course_utils.gru.time_constants``: τ = −1/mean ln Z).
+    values: "Z", "R" (T, H), "tau" (H,) and "order".
     """
     if not isinstance(text, str) or not text:
         return problem("Type some text first, e.g. 'The river ran past the mill.'")
@@ -86,7 +87,8 @@ def gru_gate_experiment(text, params, vocab, unit_order=None):
     _, cache = seqmodels.forward(params, {"ids": vocab.encode(text)[None]}, "gru", "tag")
     gates = gate_values(cache.cell_cache)
     Z, R = gates["Z"][0], gates["R"][0]                                   # (T, H)
-    order = np.argsort(-Z.mean(axis=0), kind="stable") if unit_order is None else np.asarray(unit_order)
+    tau = time_constants(Z)                                               # (H,) steps
+    order = np.argsort(-tau, kind="stable") if unit_order is None else np.asarray(unit_order)
     # kept lean for speed (every text costs drawing time): no colour bar, the titles say the scale
     fig, axes = plt.subplots(2, 1, figsize=(7, 4.4), dpi=80)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.13, top=0.93, hspace=0.3)
@@ -99,10 +101,9 @@ def gru_gate_experiment(text, params, vocab, unit_order=None):
     fig.text(0.02, 0.53, "hidden unit (slowest at the top)", rotation=90, va="center", ha="center")
     _label_columns(axes, text)
     axes[1].set_xlabel("character read at step t (_ is a space)", labelpad=16)
-    mean_z = Z.mean(axis=0)
     slow, fast = order[0], order[-1]
-    summary = (f"{len(text)} characters, {Z.shape[1]} units. Slowest unit {slow}: mean Z = {mean_z[slow]:.2f} "
-               f"(time constant ≈ {1 / max(1 - mean_z[slow], 1e-9):.1f} steps); fastest unit {fast}: "
-               f"mean Z = {mean_z[fast]:.2f}.\nUnits with Z > 0.9 at every step of this text: "
-               f"{int(np.sum(Z.min(axis=0) > 0.9))} of {Z.shape[1]}.")
-    return Result(text=summary, fig=fig, values={"Z": Z, "R": R, "order": order})
+    summary = (f"{len(text)} characters, {Z.shape[1]} units. Time constant τ = −1/mean(ln Z) of the top unit "
+               f"{slow}: {tau[slow]:.2f} steps (mean Z {Z[:, slow].mean():.2f}); of the bottom unit {fast}: "
+               f"{tau[fast]:.2f} steps (mean Z {Z[:, fast].mean():.2f}).\nUnits with Z > 0.9 at every step "
+               f"of this text: {int(np.sum(Z.min(axis=0) > 0.9))} of {Z.shape[1]}.")
+    return Result(text=summary, fig=fig, values={"Z": Z, "R": R, "tau": tau, "order": order})

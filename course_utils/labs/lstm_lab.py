@@ -17,7 +17,7 @@ from .. import lstm
 from ..gradflow import gradient_norms
 from ..lstm import gate_values, init_lstm_params, lstm_forward
 from ..activations import softmax
-from ..plotting import PALETTE, plain_log_ticks  # plain "1e-5" labels: no mathtext per redraw
+from ..plotting import CELL_COLOURS, PALETTE, plain_log_ticks  # plain "1e-5" labels: no mathtext per redraw
 from ..rnn import init_rnn_params, rnn_forward
 from ..optim import Adam
 from ..seqmodels import cell_params, evaluate, init_model, trainer
@@ -115,9 +115,9 @@ def gradient_flow_experiment(forget_bias=1.0, T=100):
     fig = plt.figure(figsize=(6.4, 3.3), dpi=80)
     ax = fig.add_axes((0.12, 0.15, 0.85, 0.74))   # fixed margins: one draw per update
     floor = 1e-300                                 # an exact 0 cannot sit on a log axis
-    ax.semilogy(t, np.maximum(v["C"], floor), color=PALETTE[0], lw=2, label="LSTM cell ‖∂L/∂C_t‖")
-    ax.semilogy(t, np.maximum(v["H"], floor), color=PALETTE[4], ls="--", label="LSTM hidden ‖∂L/∂H_t‖")
-    ax.semilogy(t, np.maximum(v["rnn"], floor), color=PALETTE[5], label="RNN hidden ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["C"], floor), color=CELL_COLOURS["lstm"], lw=2, label="LSTM cell ‖∂L/∂C_t‖")
+    ax.semilogy(t, np.maximum(v["H"], floor), color=CELL_COLOURS["lstm"], ls="--", lw=1.2, label="LSTM hidden ‖∂L/∂H_t‖")
+    ax.semilogy(t, np.maximum(v["rnn"], floor), color=CELL_COLOURS["rnn"], label="RNN hidden ‖∂L/∂H_t‖")
     ax.semilogy(t, np.maximum(v["cell_only"], floor), color="grey", ls=":", lw=1.5,
                 label="direct cell path only")
     ax.set_ylim(max(1e-30, min(np.nanmin(v[k]) for k in ("C", "H", "rnn")) / 3), 10)
@@ -354,7 +354,8 @@ def chance_lags(rnn_record, n_sigma=3):
 def lag_figure(records):
     """Accuracy against lag, one line per cell (mean of the seeds) with every run as a dot."""
     fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
-    for (cell, record), colour in zip(records.items(), (PALETTE[5], PALETTE[0], PALETTE[2])):
+    for cell, record in records.items():
+        colour = CELL_COLOURS[cell]
         lags = record["lags"]
         ax.plot(lags, [record["mean_accuracy"][str(lag)] for lag in lags], "-o", color=colour,
                 label=f"{cell.upper()} (mean of {len(record['seeds'])} seeds)")

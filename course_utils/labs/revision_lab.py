@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import lstm, quizbank
-from ..plotting import PALETTE
+from ..plotting import CELL_COLOURS, PALETTE
 from ..revision import DECKS, GLOSSARY
 from .widgets import Quiz, Result, problem
 
@@ -57,8 +57,8 @@ def cell_path_experiment(forget_bias=1.0, steps=50):
     # a slider compares like with like; below 1e-16 nothing is left in float64
     fig, ax = plt.subplots(figsize=(6, 3), dpi=72)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.17, top=0.9)
-    ax.plot(distance, np.log10(np.maximum(kept, 1e-16)), color=PALETTE[0], label=f"LSTM cell path, b_f = {forget_bias:g}")
-    ax.axhline(0.0, color=PALETTE[1], ls="--", label="F_t = 1 exactly (nothing forgotten)")
+    ax.plot(distance, np.log10(np.maximum(kept, 1e-16)), color=CELL_COLOURS["lstm"], label=f"LSTM cell path, b_f = {forget_bias:g}")
+    ax.axhline(0.0, color=PALETTE[7], ls="--", label="F_t = 1 exactly (nothing forgotten)")
     ax.set_xlabel("steps back k")
     ax.set_ylabel("log10 mean Π F (last k steps)")
     ax.set_title("Forget gates below 1 still make the cell-path gradient vanish", fontsize=10)
