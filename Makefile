@@ -20,7 +20,7 @@ PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=300 --nbval-saniti
 
 SEED ?= 0
 
-.PHONY: practice-paper help lab test test-unit test-notebooks test-slow execute bench results clean venv html test-browser
+.PHONY: practice-paper formula-sheet help lab test test-unit test-notebooks test-slow execute bench results clean venv html test-browser
 
 help:
 	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
@@ -32,6 +32,7 @@ help:
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
 	@echo "make test-browser   run every notebook in JupyterLab in headless Chromium: widgets render and update"
 	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
+	@echo "make formula-sheet  the one-page A4 formula sheet in row and column form (build/formula_sheet.html)"
 	@echo "make clean          remove .venv and caches"
 
 venv: $(STAMP)
@@ -90,6 +91,10 @@ test-browser: $(BROWSER_STAMP)
 # Hand-calculation drills (course_utils.drills) as a printable paper: build/practice_paper_seed$(SEED).html
 practice-paper: $(STAMP)
 	$(BIN)/python tools/practice_paper.py --seed $(SEED)
+
+# The one-page formula sheet (course_utils.formula_sheet), row and column form: build/formula_sheet.html
+formula-sheet: $(STAMP)
+	$(BIN)/python tools/formula_sheet.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache site build
