@@ -7,6 +7,13 @@ Shapes use the letters N (batch), T (time), D (input), H (hidden), V (vocabulary
 
 __version__ = "0.1.0"
 
+import os as _os
+
+if _os.environ.get("COURSE_UTILS_PERTURB"):  # test instrument of `make test-portable`, see _perturb.py
+    from . import _perturb
+
+    _perturb.install(_os.environ["COURSE_UTILS_PERTURB"])
+
 
 def _parse(version):
     return tuple(int(part) for part in version.split(".")[:3])
@@ -20,7 +27,8 @@ def require(minimum, notebook="this notebook"):
     raises a RuntimeError that says how to fix the installation, instead of
     failing later with an AttributeError on a helper that does not exist.
 
-    Returns the installed version string so a setup cell can print it.
+    Returns the installed version string so a setup cell can print it. In a
+    notebook it also makes printed text wrap at word boundaries (textfmt).
     """
     installed = _parse(__version__)
     wanted = _parse(minimum)
@@ -31,4 +39,7 @@ def require(minimum, notebook="this notebook"):
             "folder run `make lab` again (it reinstalls when pyproject.toml "
             "changed), or `.venv/bin/pip install -e .` and restart the kernel."
         )
+    from .textfmt import use_word_wrapping
+
+    use_word_wrapping()
     return __version__

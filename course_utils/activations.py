@@ -5,6 +5,8 @@ form the backward pass already has (sigmoid' = s(1 - s), tanh' = 1 - t²), which
 is how the recurrent cells use them. All functions keep the input's dtype.
 """
 
+import functools
+
 import numpy as np
 
 
@@ -14,6 +16,39 @@ def sigmoid(z):
     # e^{-|z|} never overflows; the two branches are the same function.
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+@functools.lru_cache(maxsize=32)
+def _sigmoid_tanh_scale(width, n_sigmoid, dtype):
+    """(scale, shift), each (width,): 1/2 and 1/2 on the σ columns, 1 and 0 on the tanh ones."""
+    n_tanh = width - n_sigmoid
+    scale = np.r_[np.full(n_sigmoid, 0.5), np.ones(n_tanh)].astype(dtype)
+    shift = np.r_[np.full(n_sigmoid, 0.5), np.zeros(n_tanh)].astype(dtype)
+    scale.flags.writeable = shift.flags.writeable = False
+    return scale, shift
+
+
+def sigmoid_tanh_(A, n_sigmoid):
+    """In place: σ on the first ``n_sigmoid`` columns of A (..., W), tanh on the rest.
+
+    The gated cells run this at every time step on their side-by-side gate
+    pre-activations. It uses σ(a) = (1 + tanh(a/2)) / 2, the same function as
+    ``sigmoid`` (stable for any a: tanh never overflows), written as
+    scale · tanh(scale · A) + shift so that ONE tanh call covers every column:
+    NumPy's tanh is 2-3 times faster on contiguous memory than on column slices.
+    Halving and adding 1/2 are exact in binary, so this equals (1 + tanh(a/2)) / 2 bit for bit.
+    """
+    scale, shift = _sigmoid_tanh_scale(A.shape[-1], n_sigmoid, A.dtype)
+    A *= scale
+    np.tanh(A, out=A)
+    A *= scale
+    A += shift
+    return A
+
+
+def sigmoid_(A):
+    """σ(A) in place (every column), by ``sigmoid_tanh_``."""
+    return sigmoid_tanh_(A, A.shape[-1])
 
 
 def dsigmoid(s):

@@ -18,8 +18,7 @@ import datetime as dt
 
 import numpy as np
 
-from ._validate import check_positive_int
-from .initializers import _check_rng
+from ._validate import check_positive_int, check_rng
 from .sequence import Vocab
 
 FIRST_DAY = dt.date(1950, 1, 1)
@@ -119,7 +118,7 @@ def split_days(rng, heldout_fraction=0.1):
     Returns (train_days, heldout_days): two disjoint sorted int arrays of
     proleptic Gregorian ordinals (``datetime.date.fromordinal`` turns one back into a date).
     """
-    _check_rng(rng)
+    check_rng(rng)
     if not 0 < heldout_fraction < 1:
         raise ValueError(f"heldout_fraction must be in (0, 1); got {heldout_fraction!r}")
     days = np.arange(FIRST_DAY.toordinal(), LAST_DAY.toordinal() + 1)
@@ -135,7 +134,7 @@ def sample_pairs(days, n, rng, formats=None):
     formats : names of FORMATS to draw from (default: all of them).
     Returns (sources, targets, format_names): three lists of n strings.
     """
-    _check_rng(rng)
+    check_rng(rng)
     check_positive_int("n", n)
     days = np.asarray(days)
     if days.ndim != 1 or days.size == 0 or days.dtype.kind not in "iu":

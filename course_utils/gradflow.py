@@ -30,8 +30,8 @@ to the state before it: J_{t+1} in the equations. The widget speaks the equation
 
 import numpy as np
 
-from ._validate import check_choice, check_float, check_shape
-from .rnn import _check_params as _check_rnn_params
+from ._validate import check_choice, check_float, check_shape, is_whole
+from .rnn import check_rnn_params
 
 ACTIVATIONS = ("tanh", "relu", "linear")
 MAX_SLOPE = {"tanh": 1.0, "relu": 1.0, "linear": 1.0}  # sup of φ' (sigmoid would be 1/4)
@@ -99,7 +99,7 @@ def singular_value_bound(W_hh, n_steps, activation="tanh"):
 
 def _check_run(X, H0, params, activation):
     check_choice("activation", activation, ACTIVATIONS)
-    D, H_size = _check_rnn_params(params)
+    D, H_size = check_rnn_params(params)
     check_float("X", X)
     sizes = check_shape("X", X, "NTD", {"D": D})
     if H0 is None:
@@ -147,7 +147,7 @@ def jacobian_product(J, k, t):
     """
     sizes = check_shape("J", J, "NTHH")
     N, T, H_size = sizes["N"], sizes["T"], J.shape[2]
-    if not (isinstance(k, (int, np.integer)) and isinstance(t, (int, np.integer)) and -1 <= k <= t < T):
+    if not (is_whole(k) and is_whole(t) and -1 <= k <= t < T):
         raise ValueError(f"k and t must be integers with -1 <= k <= t < T={T}; got k={k!r}, t={t!r}")
     P = np.broadcast_to(np.eye(H_size, dtype=J.dtype), (N, H_size, H_size)).copy()
     for s in range(k + 1, t + 1):

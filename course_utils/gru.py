@@ -30,9 +30,10 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ._validate import check_float, check_params, check_shape
+from ._validate import check_array, check_cache, check_one_dtype, check_params, check_shape, check_state
+from ._blocks import split_blocks, stack_blocks
+from .activations import sigmoid_
 from .initializers import orthogonal, xavier_uniform
-from .rnn import _check_dtype
 
 BLOCKS = ("r", "z", "h")   # reset gate, update gate, candidate: the order of the fused column blocks
 KEYS = tuple(key for g in BLOCKS for key in (f"W_x{g}", f"W_h{g}", f"b_{g}"))  # W_xr, W_hr, b_r, ...
@@ -80,24 +81,12 @@ class Fused(NamedTuple):
 
 
 def fuse(params, reset_after):
-    W_x = np.concatenate([params[f"W_x{g}"] for g in BLOCKS], axis=1)
-    b = np.concatenate([params[f"b_{g}"] for g in BLOCKS])
     recurrent = BLOCKS if reset_after else BLOCKS[:2]
-    W_h = np.concatenate([params[f"W_h{g}"] for g in recurrent], axis=1)
-    return Fused(W_x, b, W_h, params["W_hh"], params.get("b_hh"))
+    return Fused(stack_blocks(params, BLOCKS, "W_x"), stack_blocks(params, BLOCKS, "b_"),
+                 stack_blocks(params, recurrent, "W_h"), params["W_hh"], params.get("b_hh"))
 
 
 # --- the recurrence shared by the step and the sequence functions -----------
-
-def _sigmoid_(A):
-    """σ(A) in place, as (1 + tanh(A/2)) / 2: the same function as activations.sigmoid,
-    stable for any A (tanh never overflows) and a few times faster (no np.where, no exp)."""
-    A *= 0.5
-    np.tanh(A, out=A)
-    A += 1
-    A *= 0.5
-    return A
-
 
 def _step(XWb_t, H_prev, f, gates_t, H_t, M_t):
     """One step given the input's share XWb_t = X_t W_x + b (N, 3H).
@@ -111,7 +100,7 @@ def _step(XWb_t, H_prev, f, gates_t, H_t, M_t):
     HW = H_prev @ f.W_h                            # one product for every block that does not wait for R_t
     RZ_t = gates_t[:, :2 * H]
     np.add(XWb_t[:, :2 * H], HW[:, :2 * H], out=RZ_t)
-    _sigmoid_(RZ_t)                                # R_t, Z_t = σ(...)
+    sigmoid_(RZ_t)                                 # R_t, Z_t = σ(...)
     R_t, Z_t, H_tilde = gates_t[:, :H], gates_t[:, H:2 * H], gates_t[:, 2 * H:]
     if f.b_hh is not None:
         np.add(HW[:, 2 * H:], f.b_hh, out=M_t)     # G_t = H_{t-1} W_hh + b_hh
@@ -175,7 +164,8 @@ def _check_reset_after(reset_after):
         raise ValueError(f"reset_after must be True or False; got {reset_after!r}")
 
 
-def _check_params(params, reset_after):
+def check_gru_params(params, reset_after=False):
+    """Validate a GRU parameter dict for the form ``reset_after`` (keys, shapes, one float dtype); return (D, H)."""
     _check_reset_after(reset_after)
     if not isinstance(params, dict) or "W_xh" not in params:
         got = sorted(params) if isinstance(params, dict) else type(params).__name__
@@ -188,29 +178,12 @@ def _check_params(params, reset_after):
                          "create the params with init_gru_params(..., reset_after=True)")
     sizes = check_shape("params['W_xh']", params["W_xh"], "DH")
     check_params(params, param_shapes(sizes["D"], sizes["H"], reset_after))
-    dtypes = {params[k].dtype for k in params}
-    if len(dtypes) > 1:
-        raise ValueError(f"params must all have one dtype; got {sorted(map(str, dtypes))}")
+    check_one_dtype(params)
     return sizes["D"], sizes["H"]
 
 
-def _check_input(name, X, params, spec, D):
-    check_float(name, X)
-    sizes = check_shape(name, X, spec, {"D": D})
-    _check_dtype(name, X, params)
-    return sizes
-
-
-def _check_state(name, H0, N, H, params):
-    if H0 is None:
-        return np.zeros((N, H), dtype=params["W_hh"].dtype)
-    check_float(name, H0)
-    check_shape(name, H0, "NH", {"N": N, "H": H})
-    _check_dtype(name, H0, params)
-    return H0
-
-
 def _check_cache_form(cache, reset_after):
+    check_cache(cache, GRUCache, "gru_forward or gru_step_forward")
     if reset_after is not None:
         _check_reset_after(reset_after)
         if bool(reset_after) != cache.reset_after:
@@ -253,9 +226,9 @@ def gru_forward(X, state0, params, reset_after=False):
     init_gru_params for the same reset_after.
     Returns (H (N, T, H) every hidden state, H_T (N, H) the last one, cache).
     """
-    D, H_size = _check_params(params, reset_after)
-    sizes = _check_input("X", X, params, "NTD", D)
-    H0 = _check_state("state0", state0, sizes["N"], H_size, params)
+    D, H_size = check_gru_params(params, reset_after)
+    sizes = check_array("X", X, "NTD", params["W_hh"].dtype, {"D": D})
+    H0 = check_state("state0", state0, sizes["N"], H_size, params["W_hh"].dtype)
     return _forward(X, H0, params, bool(reset_after))
 
 
@@ -272,16 +245,8 @@ def gru_backward(dH, cache, dstate_T=None, reset_after=None):
     T, N, D = cache.X.shape
     H_size = cache.H.shape[2]
     dtype = cache.H.dtype
-    check_float("dH", dH)
-    check_shape("dH", dH, (N, T, H_size))
-    _check_dtype("dH", dH, cache.params)
-    if dstate_T is None:
-        dnext = np.zeros((N, H_size), dtype=dtype)
-    else:                                       # like dH: a float array of the parameters' dtype
-        check_float("dstate_T", dstate_T)
-        check_shape("dstate_T", dstate_T, (N, H_size))
-        _check_dtype("dstate_T", dstate_T, cache.params)
-        dnext = dstate_T
+    check_array("dH", dH, (N, T, H_size), dtype)
+    dnext = check_state("dstate_T", dstate_T, N, H_size, dtype)
     f = cache.fused
     dA = np.empty((T, N, 3 * H_size), dtype=dtype)
     dG = np.empty((T, N, H_size), dtype=dtype) if cache.reset_after else None
@@ -297,12 +262,8 @@ def gru_backward(dH, cache, dstate_T=None, reset_after=None):
     H_prev2 = H_prev.reshape(T * N, H_size)
     dW_x = cache.X.reshape(T * N, D).T @ dA2
     dW_rz = H_prev2.T @ dA2[:, :2 * H_size]
-    grads = {}
-    for k, g in enumerate(BLOCKS):
-        block = slice(k * H_size, (k + 1) * H_size)
-        grads.update({f"W_x{g}": dW_x[:, block], f"b_{g}": dA2[:, block].sum(axis=0)})
-        if g != "h":
-            grads[f"W_h{g}"] = dW_rz[:, block]
+    grads = split_blocks(BLOCKS, W_x=dW_x, b_=dA2.sum(axis=0))
+    grads.update(split_blocks(BLOCKS[:2], W_h=dW_rz))
     if cache.reset_after:
         dG2 = dG.reshape(T * N, H_size)
         grads["W_hh"] = H_prev2.T @ dG2                 # G_t = H_{t-1} W_hh + b_hh
@@ -321,9 +282,9 @@ def gru_step_forward(X_t, state_prev, params, reset_after=False):
     X_t (N, D); state_prev = H_prev (N, H) or None (zeros).
     Returns (H_t (N, H), cache), the cache of a length-1 sequence.
     """
-    D, H = _check_params(params, reset_after)
-    sizes = _check_input("X_t", X_t, params, "ND", D)
-    H_prev = _check_state("state_prev", state_prev, sizes["N"], H, params)
+    D, H = check_gru_params(params, reset_after)
+    sizes = check_array("X_t", X_t, "ND", params["W_hh"].dtype, {"D": D})
+    H_prev = check_state("state_prev", state_prev, sizes["N"], H, params["W_hh"].dtype)
     H_seq, H_t, cache = _forward(X_t[:, None], H_prev, params, bool(reset_after))
     return H_t, cache
 
@@ -333,9 +294,10 @@ def gru_step_backward(dH_t, cache, reset_after=None):
 
     reset_after: None uses the form recorded in the cache; True/False must agree with it.
     """
+    check_cache(cache, GRUCache, "gru_step_forward")
     if cache.X.shape[0] != 1:
         raise ValueError(f"cache must come from gru_step_forward (one step); got a cache of {cache.X.shape[0]} steps")
-    check_shape("dH_t", dH_t, cache.H.shape[1:])
+    check_array("dH_t", dH_t, cache.H.shape[1:], cache.H.dtype)
     dX, dH_prev, grads = gru_backward(dH_t[:, None], cache, reset_after=reset_after)
     return dX[:, 0], dH_prev, grads
 

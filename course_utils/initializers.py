@@ -2,14 +2,7 @@
 
 import numpy as np
 
-from ._validate import check_positive_int
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
-        )
+from ._validate import check_positive_int, check_rng
 
 
 def xavier_uniform(fan_in, fan_out, rng, dtype=np.float64):
@@ -20,7 +13,7 @@ def xavier_uniform(fan_in, fan_out, rng, dtype=np.float64):
     """
     check_positive_int("fan_in", fan_in)
     check_positive_int("fan_out", fan_out)
-    _check_rng(rng)
+    check_rng(rng)
     a = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)
 
@@ -29,7 +22,7 @@ def he_normal(fan_in, fan_out, rng, dtype=np.float64):
     """He/Kaiming normal: N(0, 2 / fan_in), the ReLU counterpart of Xavier."""
     check_positive_int("fan_in", fan_in)
     check_positive_int("fan_out", fan_out)
-    _check_rng(rng)
+    check_rng(rng)
     return (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(dtype)
 
 
@@ -42,7 +35,7 @@ def orthogonal(size, rng, gain=1.0, dtype=np.float64):
     matrix, with the signs fixed so the distribution is uniform (Haar).
     """
     check_positive_int("size", size)
-    _check_rng(rng)
+    check_rng(rng)
     A = rng.standard_normal((size, size))
     Q, R = np.linalg.qr(A)
     Q *= np.sign(np.diag(R))

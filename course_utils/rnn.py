@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_float, check_params, check_shape
+from ._validate import (check_array, check_cache, check_choice, check_float, check_one_dtype, check_params,
+                        check_shape, check_state)
 from .initializers import orthogonal, xavier_uniform
 
 KEYS = ("W_xh", "W_hh", "b_h")
@@ -27,10 +28,13 @@ class RNNStepCache(NamedTuple):
 class RNNCache(NamedTuple):
     steps: list         # one RNNStepCache per time step
     D: int
+    H0: np.ndarray      # (N, H) the initial state: gives N, H and the dtype even when T = 0
+    params: dict
 
 
 def init_rnn_params(input_size, hidden_size, rng, dtype=np.float64, recurrent_init="orthogonal"):
     """W_xh (D, H) Xavier-uniform, W_hh (H, H) orthogonal (or "xavier"), b_h (H,) zeros."""
+    check_choice("recurrent_init", recurrent_init, ("orthogonal", "xavier"))
     W_hh = (orthogonal(hidden_size, rng, dtype=dtype) if recurrent_init == "orthogonal"
             else xavier_uniform(hidden_size, hidden_size, rng, dtype))
     return {
@@ -44,19 +48,14 @@ def param_shapes(D, H):
     return {"W_xh": (D, H), "W_hh": (H, H), "b_h": (H,)}
 
 
-def _check_params(params, D=None):
+def check_rnn_params(params):
+    """Validate an RNN parameter dict (keys, shapes, one float dtype); return (D, H)."""
     if not isinstance(params, dict) or "W_hh" not in params or "W_xh" not in params:
         raise ValueError(f"params must be a dict with keys {list(KEYS)}; got {sorted(params) if isinstance(params, dict) else type(params).__name__}")
-    H = params["W_xh"].shape[-1]
-    D = params["W_xh"].shape[0] if D is None else D
-    check_params(params, param_shapes(D, H))
-    return D, H
-
-
-def _check_dtype(name, array, params):
-    dtype = params["W_hh"].dtype
-    if array.dtype != dtype:
-        raise ValueError(f"{name} must have the parameters' dtype {dtype} (no silent casting); got {array.dtype}")
+    sizes = check_shape("params['W_xh']", params["W_xh"], "DH")
+    check_params(params, param_shapes(sizes["D"], sizes["H"]))
+    check_one_dtype(params)
+    return sizes["D"], sizes["H"]
 
 
 def _step(X_t, H_prev, params):
@@ -83,21 +82,17 @@ def rnn_step_forward(X_t, state_prev, params):
     X_t (N, D), state_prev = H_prev (N, H) or None (zeros),
     params {W_xh (D, H), W_hh (H, H), b_h (H,)}. Returns (H_t (N, H), cache).
     """
-    H_prev = state_prev
-    D, H = _check_params(params)
-    check_float("X_t", X_t)
-    sizes = check_shape("X_t", X_t, "ND", {"D": D})
-    _check_dtype("X_t", X_t, params)
-    if H_prev is None:
-        H_prev = np.zeros((sizes["N"], H), dtype=X_t.dtype)
-    check_shape("state_prev", H_prev, "NH", {"N": sizes["N"], "H": H})
-    _check_dtype("state_prev", H_prev, params)
+    D, H = check_rnn_params(params)
+    dtype = params["W_hh"].dtype
+    sizes = check_array("X_t", X_t, "ND", dtype, {"D": D})
+    H_prev = check_state("state_prev", state_prev, sizes["N"], H, dtype)
     return _step(X_t, H_prev, params)
 
 
 def rnn_step_backward(dH_t, cache):
     """Backward of one step. dH_t (N, H) -> (dX_t (N, D), dH_prev (N, H), grads dict)."""
-    check_shape("dH_t", dH_t, cache.H_t.shape)
+    check_cache(cache, RNNStepCache, "rnn_step_forward")
+    check_array("dH_t", dH_t, cache.H_t.shape, cache.H_t.dtype)
     return _step_backward(dH_t, cache)
 
 
@@ -107,16 +102,11 @@ def rnn_forward(X, state0, params):
     X (N, T, D); state0 = H0 (N, H) or None for zeros.
     Returns (H (N, T, H) every hidden state, H_T (N, H) the last one, cache).
     """
-    D, H_size = _check_params(params)
-    check_float("X", X)
-    sizes = check_shape("X", X, "NTD", {"D": D})
-    _check_dtype("X", X, params)
+    D, H_size = check_rnn_params(params)
+    dtype = params["W_hh"].dtype
+    sizes = check_array("X", X, "NTD", dtype, {"D": D})
     N, T = sizes["N"], sizes["T"]
-    H0 = state0
-    if H0 is None:
-        H0 = np.zeros((N, H_size), dtype=X.dtype)
-    check_shape("state0", H0, "NH", {"N": N, "H": H_size})
-    _check_dtype("state0", H0, params)
+    H0 = check_state("state0", state0, N, H_size, dtype)
     H = np.empty((N, T, H_size), dtype=X.dtype)
     steps = []
     H_t = H0
@@ -124,7 +114,7 @@ def rnn_forward(X, state0, params):
         H_t, step_cache = _step(X[:, t], H_t, params)
         H[:, t] = H_t
         steps.append(step_cache)
-    return H, H_t, RNNCache(steps, D)
+    return H, H_t, RNNCache(steps, D, H0, params)
 
 
 def rnn_backward(dH, cache, dstate_T=None):
@@ -138,21 +128,14 @@ def rnn_backward(dH, cache, dstate_T=None):
     Going backwards, the gradient reaching H_t is the output's dH[:, t] plus
     what flows back from H_{t+1} through W_hh.
     """
+    check_cache(cache, RNNCache, "rnn_forward")
     T = len(cache.steps)
-    N, H_size = cache.steps[0].H_t.shape
-    check_shape("dH", dH, (N, T, H_size))
-    dtype = cache.steps[0].H_t.dtype
-    check_float("dH", dH)
-    _check_dtype("dH", dH, cache.steps[0].params)
-    if dstate_T is None:
-        dnext = np.zeros((N, H_size), dtype=dtype)
-    else:
-        check_float("dstate_T", dstate_T)
-        check_shape("dstate_T", dstate_T, (N, H_size))
-        _check_dtype("dstate_T", dstate_T, cache.steps[0].params)
-        dnext = dstate_T
+    N, H_size = cache.H0.shape
+    dtype = cache.H0.dtype
+    check_array("dH", dH, (N, T, H_size), dtype)
+    dnext = check_state("dstate_T", dstate_T, N, H_size, dtype)
     dX = np.empty((N, T, cache.D), dtype=dtype)
-    grads = {k: np.zeros_like(v) for k, v in cache.steps[0].params.items()}
+    grads = {k: np.zeros_like(v) for k, v in cache.params.items()}
     for t in reversed(range(T)):
         dX[:, t], dnext, step_grads = _step_backward(dH[:, t] + dnext, cache.steps[t])
         for k in grads:

@@ -25,7 +25,6 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validate import check_float, check_positive_int, check_shape
-from .training import minibatches
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 RESERVED = (PAD, BOS, EOS, UNK)   # always ids 0, 1, 2, 3
@@ -184,6 +183,14 @@ def take_batch(data, idx):
             if v.ndim >= 2 and v.shape[1] == T_full:
                 batch[k] = v[:, :T]
     return batch
+
+
+def minibatches(n_examples, batch_size, rng):
+    """Yield index arrays covering 0..n_examples-1 in a random order (one epoch)."""
+    check_positive_int("batch_size", batch_size)
+    order = rng.permutation(n_examples)
+    for start in range(0, n_examples, batch_size):
+        yield order[start:start + batch_size]
 
 
 def batch_stream(data, batch_size, rng):

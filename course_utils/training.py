@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._validate import check_positive_int
 from .optim import clip_by_global_norm, global_norm
+from .textfmt import wrap
 
 
 @dataclass
@@ -40,6 +42,22 @@ def _in_notebook():
     return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
 
 
+class _ProgressView:
+    """Displays a progress bar whose stored text form reads as a sentence, not as a widget repr.
+
+    That text is what a reader sees before running the notebook (or on the static
+    site), and what nbval compares: fixed, so the same every run.
+    """
+
+    def __init__(self, bar, text):
+        self.bar, self.text = bar, text
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.bar._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.text
+        return bundle
+
+
 class _Progress:
     def __init__(self, n_steps, mode, log_every, label):
         self.n_steps, self.mode, self.log_every, self.label = n_steps, mode, log_every, label
@@ -48,8 +66,9 @@ class _Progress:
             import ipywidgets as widgets
             from IPython.display import display
 
-            self.bar = widgets.IntProgress(value=0, min=0, max=n_steps, description=label)
-            display(self.bar)
+            self.bar = widgets.IntProgress(value=0, min=0, max=n_steps, description=label,
+                                           style={"description_width": "initial"})
+            display(_ProgressView(self.bar, f"{label}: {n_steps} training steps (a progress bar while it runs)"))
 
     def update(self, step, loss):
         if self.mode == "widget":
@@ -78,8 +97,7 @@ def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto
     -------
     History with one loss and one (pre-clipping) gradient norm per completed step.
     """
-    if not isinstance(n_steps, (int, np.integer)) or n_steps < 1:
-        raise ValueError(f"n_steps must be a positive integer; got {n_steps!r}")
+    check_positive_int("n_steps", n_steps)
     if clip is not None and (not np.isfinite(clip) or clip <= 0):
         raise ValueError(f"clip must be None or a positive number; got {clip!r}")
     if progress == "auto":
@@ -108,14 +126,5 @@ def fit(loss_and_grads, params, optimizer, n_steps, *, clip=None, progress="auto
             history.grad_norms.append(norm)
             bar.update(step, loss)
     if history.diverged and verbose:
-        print(history.message)
+        print(wrap(history.message))
     return history
-
-
-def minibatches(n_examples, batch_size, rng):
-    """Yield index arrays covering 0..n_examples-1 in a random order (one epoch)."""
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
-    order = rng.permutation(n_examples)
-    for start in range(0, n_examples, batch_size):
-        yield order[start:start + batch_size]

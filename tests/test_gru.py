@@ -207,7 +207,7 @@ def test_messages(rng):
         gru_backward(np.zeros((2, 3, 3), np.float32), cache)
     with pytest.raises(ValueError, match=r"cache must come from gru_step_forward \(one step\); got a cache of 3 steps"):
         gru_step_backward(np.zeros((2, 3)), cache)
-    with pytest.raises(ValueError, match=r"dstate_T must have shape \(2, 3\); got \(3,\)"):
+    with pytest.raises(ValueError, match=r"dstate_T must have shape \(N=2, H=3\); got \(3,\)"):
         gru_backward(np.zeros((2, 3, 3)), cache, np.zeros(3))
     with pytest.raises(ValueError, match="dstate_T must be a float32 or float64 array; got dtype int64"):
         gru_backward(np.zeros((2, 3, 3)), cache, np.zeros((2, 3), dtype=np.int64))

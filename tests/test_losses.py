@@ -61,3 +61,13 @@ def test_accuracy_with_mask():
     y = np.array([[0, 0, 1]])
     assert accuracy(Z, y) == pytest.approx(1 / 3)
     assert accuracy(Z, y, np.array([[1, 0, 0]])) == 1.0
+
+
+def test_unchecked_cross_entropy_is_the_same_function(rng):
+    from course_utils.losses import softmax_cross_entropy
+    Z, y = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
+    loss, dZ = softmax_cross_entropy(Z, y)
+    loss_fast, dZ_fast = softmax_cross_entropy(Z, y, check=False)
+    assert loss == loss_fast and np.array_equal(dZ, dZ_fast)
+    with pytest.raises(ValueError, match="y must hold class indices"):
+        softmax_cross_entropy(Z, y + 4)

@@ -4,7 +4,8 @@ import pytest
 from course_utils.activations import sigmoid
 from course_utils.gradcheck import check_gradients
 from course_utils.lstm import (KEYS, fuse, gate_values, init_lstm_params, lstm_backward, lstm_forward,
-                               lstm_step_backward, lstm_step_forward, param_count, activate_gates_, unfuse)
+                               lstm_state_gradients, lstm_step_backward, lstm_step_forward, param_count, activate_gates_,
+                               unfuse)
 
 N, T, D, H = 3, 4, 2, 5
 
@@ -261,3 +262,24 @@ def test_messages(rng):
     _, step_cache = lstm_step_forward(X[:, 0], None, params)
     with pytest.raises(ValueError, match=r"dstate_t\[0\] \(dH_t\) must have shape \(N=3, H=5\); got \(3, 4\)"):
         lstm_step_backward((np.zeros((3, 4)), None), step_cache)
+
+
+def test_state_gradients_match_a_sequence_split_in_two(rng):
+    """Run steps 0..k-1, then k..T-1 from the state reached: the second half's dstate0 is what reaches
+    (H_{k-1}, C_{k-1}) from the future, computed by lstm_backward independently of lstm_state_gradients."""
+    N, T, D, H, k = 3, 7, 2, 4, 3
+    params = init_lstm_params(D, H, rng)
+    params["b_o"] += 0.3
+    X = rng.normal(size=(N, T, D))
+    u = rng.normal(size=(N, H))
+    _, _, cache = lstm_forward(X, None, params)
+    dH, dC = lstm_state_gradients(np.zeros((N, T, H)), cache, (u, None))
+    _, state_k, _ = lstm_forward(X[:, :k], None, params)
+    _, _, cache2 = lstm_forward(X[:, k:], state_k, params)
+    _, (dH_k, dC_k), _ = lstm_backward(np.zeros((N, T - k, H)), cache2, (u, None))
+    np.testing.assert_allclose(dH[:, k - 1], dH_k, rtol=1e-12, atol=1e-14)
+    # the total gradient on C_{k-1} also flows through H_{k-1} = O ⊙ tanh(C_{k-1})
+    O = gate_values(cache)["O"][:, k - 1]
+    C = gate_values(cache)["C"][:, k - 1]
+    np.testing.assert_allclose(dC[:, k - 1], dC_k + dH_k * O * (1 - np.tanh(C) ** 2), rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(dH[:, -1], u)

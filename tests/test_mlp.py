@@ -56,3 +56,12 @@ def test_messages(rng):
         mlp_forward(rng.normal(size=(5, 2)), {k: v for k, v in params.items() if k != "b2"})
     with pytest.raises(ValueError, match=r"dY must have shape \(5, 4\); got \(5, 3\)"):
         affine_backward(np.zeros((5, 3)), affine_forward(np.zeros((5, 2)), np.zeros((2, 4)), np.zeros(4))[1])
+
+
+def test_unchecked_forward_is_the_same_function(rng):
+    from course_utils.mlp import init_mlp_params, mlp_forward
+    params = init_mlp_params([3, 5, 2], rng, "tanh")
+    X = rng.normal(size=(4, 3))
+    assert np.array_equal(mlp_forward(X, params, check=False)[0], mlp_forward(X, params)[0])
+    with pytest.raises(ValueError, match="X must have shape"):
+        mlp_forward(X[:, :2], params)

@@ -108,7 +108,7 @@ def test_messages(rng):
     _, _, cache = rnn_forward(X, None, params)
     with pytest.raises(ValueError, match=r"dH must have shape \(3, 4, 5\); got \(3, 5\)"):
         rnn_backward(np.zeros((3, 5)), cache)
-    with pytest.raises(ValueError, match=r"dstate_T must have shape \(3, 5\); got \(5,\)"):
+    with pytest.raises(ValueError, match=r"dstate_T must have shape \(N=3, H=5\); got \(5,\)"):
         rnn_backward(np.zeros((3, 4, 5)), cache, np.zeros(5))
     with pytest.raises(ValueError, match="dstate_T must be a float32 or float64 array; got dtype int64"):
         rnn_backward(np.zeros((3, 4, 5)), cache, np.zeros((3, 5), dtype=np.int64))

@@ -95,6 +95,7 @@ def test_sample_experiment_is_seeded_and_reports_bad_controls(char_model):
 def test_hidden_state_experiment_clamps_the_step(char_model):
     params, vocab = char_model
     result = rnn_lab.hidden_state_experiment("the mill", 50, params, vocab)
+    assert result.values["limits"] == {"step": 8}  # the widget's step slider ends at the text's end
     assert result.ok and result.values["step"] == 8 and result.values["H"].shape == (8, 8)
     assert "'the mill'" in result.text
     assert not rnn_lab.hidden_state_experiment("the mill", 0, params, vocab).ok
@@ -107,6 +108,19 @@ def test_draw_encoder_decoder_has_one_decoder_step_per_output_plus_eos():
     fig = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"))
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert labels.count("enc") == 2 and labels.count("dec") == 4 and "<eos>" in labels and "<bos>" in labels
+    assert "context" in labels and not any("every step" in label for label in labels)
+
+
+def test_draw_encoder_decoder_can_feed_the_context_to_every_decoder_step():
+    fig = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"), context_every_step=True)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert "C = S₀ at every step" in labels and "S₀ = start" in labels
+    plain = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"))
+
+    def n_segments(figure):
+        return sum(len(c.get_segments()) for c in figure.axes[0].collections if hasattr(c, "get_segments"))
+    # the bus: a drop from the encoder, one horizontal line, one branch up into each of the 4 decoder steps
+    assert n_segments(fig) == n_segments(plain) + 2 + 4
 
 
 @pytest.mark.parametrize("output,n_outputs", [("every step", 4), ("last step", 1), ("none", 0)])
@@ -117,3 +131,15 @@ def test_draw_unrolled_draws_the_requested_outputs(output, n_outputs):
     assert sum(label.startswith("X") for label in labels) == 4
     with pytest.raises(ValueError, match="output must be one of"):
         rnn_lab.draw_unrolled(4, output="sometimes")
+
+
+def test_a_sample_cut_short_by_eos_says_so(char_model):
+    params, vocab = char_model
+    results = [rnn_lab.sample_experiment("The ", 10.0, params, vocab, n_chars=200, seed=s) for s in range(5)]
+    ended = [r for r in results if r.values["ended_by_eos"]]
+    assert ended, "at temperature 10 <eos> (about 1 in V per step) ends some of 5 samples of 200 characters"
+    for r in ended:
+        n = len(r.values["sample"])
+        assert n < 200 and f"drew <eos>, its end-of-text token, after {n} of 200 characters" in r.text
+    for r in results:
+        assert r.values["ended_by_eos"] == ("<eos>" in r.text)

@@ -111,3 +111,12 @@ def test_lm_windows_targets_are_the_next_token(rng):
     np.testing.assert_array_equal(batch["y"], batch["ids"] + 1)
     with pytest.raises(ValueError, match="length >= seq_len \\+ 1 = 31"):
         lm_windows(ids, 30, 2, rng)
+
+
+def test_minibatches_cover_every_index_once():
+    from course_utils.sequence import minibatches
+    batches = list(minibatches(10, 4, np.random.default_rng(0)))
+    assert [len(b) for b in batches] == [4, 4, 2]
+    assert sorted(np.concatenate(batches)) == list(range(10))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer; got True"):
+        list(minibatches(10, True, np.random.default_rng(0)))

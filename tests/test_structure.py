@@ -18,10 +18,9 @@ CORE = sorted(m.name for m in pkgutil.iter_modules([str(PACKAGE)]) if m.name != 
 LABS = sorted(m.name for m in pkgutil.iter_modules([str(PACKAGE / "labs")]))
 
 
-def _imported_after(statement):
-    code = (f"import sys; {statement}; "
-            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'IPython') "
-            "or m.startswith('course_utils.labs'))))")
+def _imported_after(statement, watch="m.split('.')[0] in ('ipywidgets', 'IPython') or m.startswith('course_utils.labs')"):
+    """The modules matching ``watch`` (a condition on the name m) that ``statement`` imports, in a fresh interpreter."""
+    code = f"import sys; {statement}; print(' '.join(sorted(m for m in sys.modules if {watch})))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.split()
@@ -42,3 +41,9 @@ def test_importing_the_whole_core_imports_neither_ipywidgets_nor_the_labs():
 @pytest.mark.parametrize("lab", ["widgets", "gru_lab"])
 def test_the_check_can_fail_a_lab_does_import_ipywidgets(lab):
     assert "ipywidgets" in _imported_after(f"import course_utils.labs.{lab}")
+
+
+def test_the_data_modules_do_not_import_training():
+    assert _imported_after("import course_utils.sequence, course_utils.data",
+                           watch="m == 'course_utils.training'") == []
+    assert _imported_after("import course_utils.seqmodels", watch="m == 'course_utils.training'") != []

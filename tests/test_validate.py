@@ -33,3 +33,27 @@ def test_require_accepts_this_version_and_rejects_newer_or_other_major():
         require("99.0.0")
     with pytest.raises(RuntimeError, match="make lab"):
         require(f"{major}.999.0")
+
+
+@pytest.mark.parametrize("value, ok", [(3, True), (np.int64(3), True), (True, False), (False, False),
+                                       (3.0, False), (np.nan, False), ("3", False), (None, False)])
+def test_is_whole_accepts_integers_only_and_never_a_bool(value, ok):
+    from course_utils._validate import is_whole
+    assert is_whole(value) is ok
+
+
+def test_is_whole_and_is_number_check_the_range():
+    from course_utils._validate import is_number, is_whole
+    assert is_whole(5, 1, 5) and not is_whole(6, 1, 5) and not is_whole(0, low=1)
+    assert is_number(0.5, 0, 1) and not is_number(1.5, 0, 1)
+    assert not is_number(float("nan")) and not is_number(float("inf")) and not is_number(True)
+
+
+def test_check_state_pair_names_the_part():
+    from course_utils._validate import check_state_pair
+    H0, C0 = check_state_pair("state0", None, ("H0", "C0"), 2, 3, np.float64)
+    assert H0.shape == C0.shape == (2, 3) and not H0.any()
+    with pytest.raises(ValueError, match=r"state0\[1\] \(C0\) must have shape \(N=2, H=3\); got \(3, 2\)"):
+        check_state_pair("state0", (None, np.zeros((3, 2))), ("H0", "C0"), 2, 3, np.float64)
+    with pytest.raises(ValueError, match=r"state0 must be None or a tuple \(H0, C0\) .*got ndarray of shape \(2, 3\)"):
+        check_state_pair("state0", np.zeros((2, 3)), ("H0", "C0"), 2, 3, np.float64)

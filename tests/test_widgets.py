@@ -1,10 +1,12 @@
+import base64
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from course_utils import quizbank
-from course_utils.labs.widgets import Experiment, Quiz, Result, problem, render
+from course_utils.labs.widgets import Experiment, Quiz, Result, problem, render, text_html
 from course_utils.quizbank import Question, grade
 
 
@@ -66,17 +68,42 @@ def test_grade():
         grade(Q, 2)
 
 
-def test_quiz_scores_answers():
-    quiz = Quiz([Q, Question("t-2", 1, "1 + 1?", ("2", "3"), 0, "Also arithmetic.")])
+def quiz_rows(quiz):
+    """Per question: (option buttons, feedback widget)."""
     rows = quiz.box.children[1:-1]
-    radio, check = rows[0].children[1], rows[0].children[2]
-    radio.value = 1
-    check.click()
-    assert "Score: 1 / 2" in quiz.score.value and "(1 answered)" in quiz.score.value
-    radio2, check2 = rows[1].children[1], rows[1].children[2]
-    radio2.value = 1
-    check2.click()
-    assert "Score: 1 / 2" in quiz.score.value and "(2 answered)" in quiz.score.value
+    return [([option.children[0] for option in row.children[1:-1]], row.children[-1]) for row in rows]
+
+
+def test_quiz_scores_the_first_try_and_the_latest_answer():
+    quiz = Quiz([Q, Question("t-2", 1, "1 + 1?", ("2", "3"), 0, "Also arithmetic.")])
+    (buttons1, feedback1), (buttons2, _) = quiz_rows(quiz)
+    assert [b.description for b in buttons1] == ["A", "B"]
+    buttons1[1].click()
+    assert "First try: 1 / 2" in quiz.score.value and "(1 of 2 answered)" in quiz.score.value
+    assert buttons1[1].button_style == "success" and "Correct" in feedback1.value
+    buttons2[1].click()  # wrong first ...
+    buttons2[0].click()  # ... then right, once the answer was shown: the first try still counts
+    assert "First try: 1 / 2" in quiz.score.value and "now: 2 / 2" in quiz.score.value
+    assert "(2 of 2 answered)" in quiz.score.value
+    assert buttons2[0].button_style == "success" and buttons2[1].button_style == ""
+
+
+def test_quiz_wrong_answer_names_the_right_letter():
+    quiz = Quiz([Q])
+    ok, text = quiz.answer(Q, 0)
+    assert not ok and text.startswith("Not quite: the answer is B, “4”.")
+
+
+def test_quiz_typesets_symbols_and_keeps_its_questions_in_the_bundle():
+    quiz = Quiz([Question("t-4", 4, "What is H_{t-1} in W_hh?", ("C̃_t", "dL/dH_t"), 0, "x")])
+    (buttons, _), = quiz_rows(quiz)
+    prompt = quiz.box.children[1].children[0].value
+    assert "$H_{t-1}$" in prompt and "$W_{hh}$" in prompt
+    option_text = quiz.box.children[1].children[1].children[1].value
+    assert option_text == r"$\tilde{C}_{t}$"
+    bundle = quiz._repr_mimebundle_()
+    assert bundle["application/vnd.course-utils.quiz+json"]["qids"] == ["t-4"]
+    assert "course-quiz" in quiz.box._dom_classes
 
 
 def test_question_answer_must_index_options():
@@ -116,3 +143,55 @@ def test_quiz_prompts_are_escaped_so_tokens_stay_visible():
     quiz = Quiz([Question("t-3", 6, "What does <bos> start?", ("decoding", "nothing"), 0, "It starts decoding.")])
     prompt_html = quiz.box.children[1].children[0].value
     assert "&lt;bos&gt;" in prompt_html
+
+
+def test_sliders_get_a_wide_track_and_text_boxes_a_hint():
+    slider, text = widgets.IntSlider(value=3), widgets.Text(value="ab")
+    fixed = widgets.IntSlider(value=1, layout=widgets.Layout(width="200px"))
+    exp = Experiment(lambda x, s, y: Result(text=s), {"x": slider, "s": text, "y": fixed})
+    assert slider.layout.width == "100%" and slider.layout.max_width == "640px"
+    assert fixed.layout.width == "200px"  # a layout the notebook chose is kept
+    controls = exp.box.children[0].children
+    assert controls[1] is text and "press Enter" in controls[2].value
+
+
+def test_a_function_can_bound_a_slider_by_its_input():
+    def steps(text, step):
+        step = min(step, len(text))
+        return Result(text=text[:step], values={"step": step, "limits": {"step": len(text)}})
+
+    text, step = widgets.Text(value="abcdef"), widgets.IntSlider(value=5, min=1, max=60)
+    exp = Experiment(steps, {"text": text, "step": step})
+    assert step.max == 6 and exp.last.values["step"] == 5
+    text.value = "abc"  # shorter text: the slider's maximum and value follow
+    assert step.max == 3 and step.value == 3 and exp.last.values["step"] == 3
+
+
+def test_experiment_text_is_wrapped_at_word_boundaries():
+    words = " ".join(["gradient"] * 30)
+    html = text_html(words)
+    lines = html.split(">", 1)[1].rsplit("<", 1)[0].split("\n")
+    assert len(lines) > 1 and all(len(line) <= 90 and line.endswith("gradient") for line in lines)
+    assert "word-break:normal" in html
+
+
+def test_the_bundle_keeps_the_first_figure_for_the_static_site():
+    exp = Experiment(square, {"x": widgets.IntSlider(value=2)})
+    png = base64.b64decode(exp._repr_mimebundle_()["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_texts_cut_off_at_the_figure_edge_are_reported():
+    from course_utils.labs.widgets import clipped_texts
+    fig, ax = plt.subplots(figsize=(3, 2.5))
+    fig.subplots_adjust(left=0.2, bottom=0.3, top=0.85)
+    ax.set_title("a title far too long to fit in a figure three inches wide, so cut")
+    ax.set_xlabel("fits")
+    fig.canvas.draw()
+    assert clipped_texts(fig) == ["a title far too long to fit in a figure three inches wide, so cut"]
+    ax.set_title("short")
+    fig.canvas.draw()
+    assert clipped_texts(fig) == []
+    plt.close(fig)
+    exp = Experiment(square, {"x": widgets.IntSlider(value=2)})
+    assert exp.clipped == []

@@ -6,6 +6,7 @@ this module only draws them for a slider.
 
 import numpy as np
 
+from .._validate import is_number, is_whole
 from ..gradflow import ACTIVATIONS, forward_states, gradient_norms, scale_to_spectral_radius
 from ..plotting import PALETTE, plain_log_ticks
 from ..rnn import init_rnn_params
@@ -54,11 +55,11 @@ def gradient_flow_experiment(spectral_radius=1.0, activation="tanh", T=100, inpu
     s = _setup()
     if activation not in ACTIVATIONS:
         return problem(f"activation must be one of {list(ACTIVATIONS)}; got {activation!r}")
-    if not (_is_number(spectral_radius) and 0 < spectral_radius <= 10):
+    if not (is_number(spectral_radius) and 0 < spectral_radius <= 10):
         return problem(f"Choose a spectral radius in (0, 10]; got {spectral_radius!r}.")
-    if not (isinstance(T, (int, np.integer)) and not isinstance(T, bool) and 2 <= T <= s.max_T):
+    if not is_whole(T, 2, s.max_T):
         return problem(f"Choose a sequence length T between 2 and {s.max_T}; got {T!r}.")
-    if not (_is_number(input_scale) and 0 <= input_scale <= 100):
+    if not is_number(input_scale, 0, 100):
         return problem(f"Choose an input scale between 0 and 100; got {input_scale!r}.")
     params = dict(s.params, W_hh=s.params["W_hh"] * spectral_radius)  # ρ(base) = 1
     H = forward_states(s.X[:, :T] * input_scale, None, params, activation)
@@ -92,10 +93,6 @@ def gradient_flow_experiment(spectral_radius=1.0, activation="tanh", T=100, inpu
     text = (f"‖∂L/∂H_1‖ / ‖∂L/∂H_{T}‖ = {ratio:.2e} after {T - 1} steps back "
             f"(ρ^{T - 1} = {spectral_radius ** (T - 1):.2e}).{note}")
     return Result(text=text, fig=fig, values={"t": t, "norms": norms, "ratio": ratio})
-
-
-def _is_number(x):
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) and np.isfinite(x)
 
 
 def _empty_corner(x, curves, box=(0.5, 0.22)):

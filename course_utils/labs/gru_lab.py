@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from .. import seqmodels
+from .._validate import is_whole
 from ..compare import costs, cost_table
 from ..gru import gate_values, time_constants
 from ..plotting import PALETTE
@@ -16,12 +17,12 @@ from .widgets import Result, problem
 def cost_experiment(D=32, H=64):
     """Widget function: table and bar chart of parameters and multiply-adds per step for D, H."""
     for name, value in (("D", D), ("H", H)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        if not is_whole(value, low=1):
             return problem(f"{name} must be a whole number of at least 1; got {value!r}.")
     rows = costs(D, H)
     # one axes with grouped bars: every axis and label costs drawing time in a widget
     fig, ax = plt.subplots(figsize=(6.5, 2.9), dpi=80)
-    fig.subplots_adjust(left=0.15, right=0.98, bottom=0.1, top=0.9)
+    fig.subplots_adjust(left=0.19, right=0.98, bottom=0.1, top=0.9)  # room for 4,000,000 and the label
     x = np.arange(len(rows))
     ax.bar(x - 0.2, [r.params for r in rows], width=0.4, color=PALETTE[0], label="parameters")
     ax.bar(x + 0.2, [r.macs for r in rows], width=0.4, color=PALETTE[1], label="multiply-adds per step")

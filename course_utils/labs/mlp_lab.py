@@ -6,14 +6,14 @@ function: controls in, decision boundary + loss curve + accuracies out.
 """
 
 from functools import lru_cache
-from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .._validate import is_number, is_whole
 from ..data import DATASETS, make_dataset, train_test_split
-from ..losses import _softmax_cross_entropy, softmax_cross_entropy
-from ..mlp import _mlp_forward, init_mlp_params, mlp_backward, mlp_forward, predict
+from ..losses import softmax_cross_entropy
+from ..mlp import init_mlp_params, mlp_backward, mlp_forward, predict
 from ..optim import SGD, Adam
 from ..plotting import decision_boundary, loss_curve
 from ..training import fit
@@ -27,13 +27,12 @@ def _training_setup(X, y, hidden_units, rng, activation, lr, optimizer):
     n_classes = int(y.max()) + 1
     sizes = [X.shape[1]] + ([hidden_units] if hidden_units else []) + [n_classes]
     params = init_mlp_params(sizes, rng, activation)
-    layers = len(sizes) - 1
 
     softmax_cross_entropy(mlp_forward(X, params, activation)[0], y)  # check shapes and labels once
 
     def loss_and_grads(p, step):
-        Z, caches = _mlp_forward(X, p, activation, layers)
-        loss, dZ = _softmax_cross_entropy(Z, y)
+        Z, caches = mlp_forward(X, p, activation, check=False)
+        loss, dZ = softmax_cross_entropy(Z, y, check=False)
         _, grads = mlp_backward(dZ, caches)
         return loss, grads
 
@@ -136,12 +135,11 @@ def boundary_experiment(hidden_units=16, activation="tanh", learning_rate=0.05, 
         return problem(f"dataset must be one of {list(DATASETS)}; got {dataset!r}.")
     if activation not in ACTIVATIONS:
         return problem(f"activation must be one of {list(ACTIVATIONS)}; got {activation!r}.")
-    if not (_whole(hidden_units) and 0 <= hidden_units <= 128):
+    if not is_whole(hidden_units, 0, 128):
         return problem(f"hidden units must be a whole number from 0 to 128; got {hidden_units!r}.")
-    if not (isinstance(learning_rate, Real) and not isinstance(learning_rate, bool)
-            and np.isfinite(learning_rate) and learning_rate > 0):
+    if not (is_number(learning_rate) and learning_rate > 0):
         return problem(f"learning rate must be a positive number; got {learning_rate!r}.")
-    if not (_whole(epochs) and 1 <= epochs <= 5000):
+    if not is_whole(epochs, 1, 5000):
         return problem(f"epochs must be a whole number from 1 to 5000; got {epochs!r}.")
     run = _run(dataset, seed, hidden_units, activation, learning_rate)
     params, losses = run.train_to(epochs)
@@ -166,7 +164,3 @@ def boundary_experiment(hidden_units=16, activation="tanh", learning_rate=0.05, 
             f"final loss {losses[-1]:.3f} after {len(losses)} step{'s' if len(losses) > 1 else ''}")
     return Result(text=text, fig=fig, values={"train_acc": train_acc, "test_acc": test_acc,
                                               "final_loss": losses[-1]})
-
-
-def _whole(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

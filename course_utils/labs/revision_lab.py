@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import lstm, quizbank
+from .._validate import is_whole
 from ..plotting import CELL_COLOURS, PALETTE
 from ..revision import DECKS, GLOSSARY
 from .widgets import Quiz, Result, problem
@@ -22,7 +23,7 @@ def flash_card(card=1, face="term", deck="all chapters"):
         return problem(f"deck must be one of {', '.join(DECKS)}; got {deck!r}.")
     if face not in ("term", "meaning"):
         return problem(f"face must be 'term' or 'meaning'; got {face!r}.")
-    if isinstance(card, bool) or not isinstance(card, (int, np.integer)) or card < 1:
+    if not is_whole(card, low=1):
         return problem(f"card must be a whole number from 1; got {card!r}.")
     terms = GLOSSARY if deck == DECKS[0] else [t for t in GLOSSARY if t.chapter == int(deck.split()[-1])]
     number = (card - 1) % len(terms) + 1
@@ -46,7 +47,7 @@ def cell_path_experiment(forget_bias=1.0, steps=50):
         return problem(f"forget_bias must be a number between −4 and 8; got {forget_bias!r}.")
     if not -4 <= forget_bias <= 8:
         return problem(f"forget_bias must be between −4 and 8; got {forget_bias}.")
-    if not isinstance(steps, (int, np.integer)) or not 2 <= steps <= 400:
+    if not is_whole(steps, 2, 400):
         return problem(f"steps must be a whole number from 2 to 400; got {steps!r}.")
     X = np.random.default_rng(5).normal(size=(1, steps, 4))
     params = lstm.init_lstm_params(4, 8, np.random.default_rng(6), forget_bias=forget_bias)
@@ -73,7 +74,7 @@ def cell_path_experiment(forget_bias=1.0, steps=50):
 # --- the timed random quiz ---------------------------------------------------------------
 
 class _ScoreSheet(dict):
-    """Quiz.correct that ignores answers checked after the time is up (they still get feedback)."""
+    """Quiz.first / Quiz.now that ignore answers given after the time is up (they still get feedback)."""
 
     def __init__(self, is_open):
         super().__init__()
@@ -94,11 +95,11 @@ class TimedQuiz(Quiz):
     """
 
     def __init__(self, questions, seconds=600, title="Timed revision", clock=time.monotonic):
-        if not isinstance(seconds, (int, np.integer)) or seconds < 1:
+        if not is_whole(seconds, low=1):
             raise ValueError(f"seconds must be a whole number of at least 1; got {seconds!r}")
         self.seconds, self.clock, self.started = int(seconds), clock, clock()
         super().__init__(questions, title=f"{title}: {len(questions)} questions, {self.seconds // 60}:{self.seconds % 60:02d}")
-        self.correct = _ScoreSheet(lambda: self.time_left() > 0)
+        self.first, self.now = (_ScoreSheet(lambda: self.time_left() > 0) for _ in range(2))
         self.timer = widgets.Play(value=0, min=0, max=self.seconds, interval=1000, show_repeat=False,
                                   description="clock")
         self.clock_label = widgets.HTML()
@@ -120,8 +121,9 @@ class TimedQuiz(Quiz):
         else:
             self.clock_label.value = "<b style='color:#D55E00'>Time is up.</b> Answers checked now get feedback but no score."
             self.timer.playing = False
-        if self.correct.late if isinstance(self.correct, _ScoreSheet) else False:
-            self.score.value += f" — {len(self.correct.late)} answered after the time was up (not counted)"
+        late = self.first.late if isinstance(self.first, _ScoreSheet) else ()
+        if late:
+            self.score.value += f" — {len(late)} answered after the time was up (not counted)"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -131,6 +133,6 @@ class TimedQuiz(Quiz):
 
 def timed_quiz(rng, n=10, minutes=10):
     """``n`` questions drawn with ``rng`` from the whole quiz bank, ``minutes`` on the clock."""
-    if not isinstance(minutes, (int, np.integer)) or minutes < 1:
+    if not is_whole(minutes, low=1):
         raise ValueError(f"minutes must be a whole number of at least 1; got {minutes!r}")
     return TimedQuiz(quizbank.random_set(n, rng), seconds=60 * minutes)

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from .. import seqmodels as sm
-from .._validate import check_choice
+from .._validate import check_choice, is_whole
 from ..plotting import PALETTE
 from ..sequence import RESERVED
 from ..text_tasks import SENTIMENT_LABELS, STARTS_WORD, segment
@@ -117,9 +117,11 @@ def draw_unrolled(T, t=None, ax=None, output="every step"):
     return ax.figure
 
 
-def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "las", "RNN"), ax=None):
+def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "las", "RNN"), ax=None,
+                         context_every_step=False):
     """Asynchronous sequence -> sequence: an encoder RNN reads the source, its last state
-    starts a decoder RNN that emits the target one token at a time from <bos> until <eos>."""
+    starts a decoder RNN that emits the target one token at a time from <bos> until <eos>.
+    ``context_every_step``: also feed that state C to every decoder step (chapter 06's model)."""
     n_src, n_tgt = len(source), len(target) + 1
     ax = _diagram_axes(ax, 1.05 * (n_src + n_tgt) + 1.2)
     canvas = _Canvas(ax, marker=_Canvas.WIDE, size=2100, gap_x=0.36)
@@ -130,7 +132,8 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
         if i:
             canvas.arrow((i - 1, 1), (i, 1), PALETTE[0])
     x0 = n_src + 0.4
-    canvas.arrow((n_src - 1, 1), (x0, 1), PALETTE[5], "context", (n_src - 0.3, 1.25))
+    canvas.arrow((n_src - 1, 1), (x0, 1), PALETTE[5], "S₀ = start" if context_every_step else "context",
+                 (n_src - 0.3, 1.25))
     inputs = ["<bos>", *target]
     outputs = [*target, "<eos>"]
     for j in range(n_tgt):
@@ -143,6 +146,13 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
         if j:
             canvas.arrow((x - 1, 1), (x, 1), PALETTE[3])
             canvas.arrow((x - 1, 2), (x, 0), GREY)  # the previous output is the next input
+    if context_every_step:   # a bus below the decoder row, one branch up into every decoder step
+        bus_y, left, right = 0.5, n_src - 1 + 0.3, x0 + n_tgt - 1 + 0.3
+        canvas.segments += [((left, 0.7), (left, bus_y), PALETTE[5]), ((left, bus_y), (right, bus_y), PALETTE[5])]
+        for j in range(n_tgt):
+            canvas.segments.append(((x0 + j + 0.3, bus_y), (x0 + j + 0.3, 0.7), PALETTE[5]))
+            canvas.heads.append((x0 + j + 0.3, 0.7, PALETTE[5], 90.0))
+        canvas.texts.append((x0 - 0.55, bus_y - 0.14, "C = S₀ at every step", PALETTE[5], 9))
     canvas.draw()
     ax.set_xlim(-0.6, x0 + n_tgt - 0.3)
     ax.set_ylim(-0.4, 2.4)
@@ -152,9 +162,9 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
 
 def unrolled_experiment(t=3, T=6):
     """Widget: which inputs and which weights produce H_t (t = 0..T)."""
-    if not (_is_whole(T) and 1 <= T <= 12):
+    if not (is_whole(T) and 1 <= T <= 12):
         return problem(f"T must be a whole number from 1 to 12; got {T!r}.")
-    if not (_is_whole(t) and 0 <= t <= T):
+    if not (is_whole(t) and 0 <= t <= T):
         return problem(f"t must be a whole number from 0 to T={T}; got {t!r}.")
     fig = draw_unrolled(T, t, output="none")   # outputs do not feed H_t (and each label costs drawing time)
     inputs = {0: "no input yet", 1: "X₁"}.get(t, f"X₁..{_sub('X', t)}")
@@ -171,10 +181,6 @@ def unrolled_experiment(t=3, T=6):
 
 
 # --- experiments on trained models --------------------------------------------------------
-
-def _is_whole(x):
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
-
 
 def _unknown(vocab, tokens):
     """Tokens the model cannot read as typed: not in the vocabulary, or a reserved token (<pad>...)."""
@@ -276,7 +282,7 @@ def sample_experiment(prompt, temperature, params, vocab, cell="rnn", n_chars=20
     if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
             and 0.05 <= temperature <= 10):
         return problem(f"temperature must be between 0.05 and 10; got {temperature!r}.")
-    if not (_is_whole(seed) and seed >= 0):
+    if not (is_whole(seed) and seed >= 0):
         return problem(f"seed must be a whole number >= 0; got {seed!r}.")
     _, P, _ = sm.run_ids(params, vocab.encode(prompt), cell)
     logp = np.log(np.maximum(P[-1], 1e-300)) / temperature
@@ -290,7 +296,11 @@ def sample_experiment(prompt, temperature, params, vocab, cell="rnn", n_chars=20
                       "probability", PALETTE[0], size=(6.5, 2.3), threshold=None, rotation=0)
     fig.axes[0].set_xlabel("the 12 most likely next characters", labelpad=14)
     text = sm.sample(params, vocab, prompt, n_chars, temperature, np.random.default_rng(seed), cell)
-    return Result(text=prompt + text, fig=fig, values={"sample": text, "p_next": p})
+    shown = prompt + text
+    if len(text) < n_chars:  # sm.sample stops at <eos>: say so, or a short sample looks like a bug
+        shown += (f"\n[the model drew <eos>, its end-of-text token, after {len(text)} of {n_chars} "
+                  "characters: the sample ends there]")
+    return Result(text=shown, fig=fig, values={"sample": text, "p_next": p, "ended_by_eos": len(text) < n_chars})
 
 
 def hidden_state_experiment(text, step, params, vocab, cell="rnn", n_units=16):
@@ -299,7 +309,7 @@ def hidden_state_experiment(text, step, params, vocab, cell="rnn", n_units=16):
     message = _check_text(text, vocab, "text")
     if message:
         return problem(message)
-    if not (_is_whole(step) and step >= 1):
+    if not (is_whole(step) and step >= 1):
         return problem(f"step must be a whole number >= 1; got {step!r}.")
     step = min(step, len(text))
     H, P, _ = sm.run_ids(params, vocab.encode(text), cell)
@@ -319,4 +329,5 @@ def hidden_state_experiment(text, step, params, vocab, cell="rnn", n_units=16):
     guesses = ", ".join(f"{vocab.itos[i]!r} {P[step - 1, i]:.2f}" for i in top)
     text_out = (f"read: {text[:step]!r}\nmost likely next characters: {guesses}\n"
                 f"{int(np.sum(np.abs(H[step - 1]) > 0.9))} of {H.shape[1]} units are saturated (|h| > 0.9) at this step")
-    return Result(text=text_out, fig=fig, values={"H": H, "step": step})
+    # "limits": the step slider ends at the last character typed
+    return Result(text=text_out, fig=fig, values={"H": H, "step": step, "limits": {"step": len(text)}})

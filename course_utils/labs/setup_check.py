@@ -60,6 +60,6 @@ def wave_demo(frequency=1.0, damping=0.0):
     ax.set_xlabel("time (s)")
     ax.set_ylabel("amplitude")
     ax.set_ylim(-1.1, 1.1)
-    ax.set_title(f"{frequency:g} cycles per second: move the slider and this redraws")
+    ax.set_title(f"{frequency:g} cycles per second: move the slider and this redraws", fontsize=10)
     return Result(text=f"{4 * frequency:g} cycle{'' if 4 * frequency == 1 else 's'} in 4 seconds.", fig=fig,
                   values={"cycles": 4 * frequency})

@@ -13,15 +13,20 @@ Quizzes use the same layer: ``Quiz(questions)`` shows multiple-choice questions
 with instant feedback and a running score; ``grade`` is the testable part.
 """
 
+import base64
+import html
 import io
+import json
 import time
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import HTML, Image, display
+from matplotlib.text import Text
+from IPython.display import HTML, display
 
 from ..quizbank import Question, grade  # noqa: F401  (the data live in the core; re-exported)
+from ..textfmt import wrap
 
 
 @dataclass
@@ -51,21 +56,63 @@ def show(result):
         display(result.fig)
         plt.close(result.fig)
     if result.text:
-        print(result.text)
+        print(wrap(result.text))
     return None
 
 
+# Widget figures are drawn at least at this resolution: a figure made at 72-80 dpi
+# shows 10 pt text as 10-11 px, too small on a 1366x768 laptop and on a projector.
+WIDGET_DPI = 100
+
+
 def to_png(fig):
-    """Draw a figure to PNG bytes once, at its own dpi, and close it.
+    """Draw a figure to PNG bytes once, at WIDGET_DPI or its own higher dpi, and close it.
 
     Widgets show figures through this (not through the inline backend, whose
     'tight' bounding box draws every figure twice), so what the benchmarks time
     is exactly what a slider move costs.
     """
+    return _draw(fig)[0]
+
+
+def _draw(fig):
+    """(PNG bytes, texts outside the image) for ``fig``, which is then closed."""
     buffer = io.BytesIO()
+    fig.set_dpi(max(fig.dpi, WIDGET_DPI))  # drawn and measured at the same resolution
     fig.savefig(buffer, format="png", dpi=fig.dpi)
+    outside = clipped_texts(fig)
     plt.close(fig)
-    return buffer.getvalue()
+    return buffer.getvalue(), outside
+
+
+def clipped_texts(fig, tolerance=1.0):
+    """The visible texts (titles, labels, tick labels, legends) that reach outside ``fig``'s image.
+
+    matplotlib reports each drawn text's bounding box in pixels (for an axis: its
+    drawn tick labels and label together); one more than ``tolerance`` pixels past
+    an edge is cut off in the PNG. Returns a list of readable names.
+    """
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+
+    def out(box):
+        return (box is not None and box.width > 0 and (box.x0 < -tolerance or box.y0 < -tolerance
+                or box.x1 > width + tolerance or box.y1 > height + tolerance))
+
+    outside, texts = [], list(fig.texts) + [t for legend in fig.legends for t in legend.get_texts()]
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.axison:
+            continue
+        for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+            if axis.get_visible() and out(axis.get_tightbbox(renderer)):
+                outside.append(f"{name} tick labels or label of '{ax.get_title() or ax.get_label()}'")
+        texts += [c for c in ax.get_children() if isinstance(c, Text)]
+        if ax.get_legend() is not None:
+            texts += ax.get_legend().get_texts()
+    for text in texts:
+        if text.get_visible() and text.get_text().strip() and out(text.get_window_extent(renderer)):
+            outside.append(text.get_text())
+    return outside
 
 
 def render(fn, **controls):
@@ -80,31 +127,41 @@ def render(fn, **controls):
     return result, time.perf_counter() - start
 
 
+# Sliders get a track a hand can use (>= 300 px next to a 140 px label and the
+# readout) while still fitting a phone-width output area.
+SLIDER_LAYOUT = {"width": "100%", "max_width": "640px"}
+TEXT_HINT = "<small style='color:#555'>Type, then press Enter (or click outside the box) to update.</small>"
+OUTPUT_STYLE = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word;margin:0.3em 0"
+
+
 class Experiment:
     """Controls + output area around ``fn(**controls) -> Result``.
 
     ``controls`` maps each keyword of ``fn`` to an ipywidgets control. With
     ``button="Train"`` the function runs only when the button is pressed (for
     work over ~0.1 s); otherwise it runs whenever a control changes (sliders
-    update when released). The widget shows the result of the initial values
-    as soon as it is displayed.
+    update when released, text boxes on Enter, which a hint under them says).
+    The widget shows the result of the initial values as soon as it is displayed.
+
+    A function can bound a slider by what it was given: ``values["limits"] =
+    {"step": 34}`` sets that control's maximum (e.g. a step slider to the length
+    of the typed text).
     """
 
     def __init__(self, fn, controls, title="", button=None):
         self.fn, self.controls, self.title = fn, dict(controls), title
+        rows = []
         for control in self.controls.values():
-            if hasattr(control, "continuous_update"):
-                control.continuous_update = False
-            # ipywidgets cuts descriptions at ~80 px ("hidden un..."): give them room
-            style = getattr(control, "style", None)
-            if style is not None and hasattr(style, "description_width") and not style.description_width:
-                style.description_width = "140px"
+            _prepare(control)
+            rows.append(control)
+            if isinstance(control, (widgets.Text, widgets.Textarea)):
+                rows.append(widgets.HTML(TEXT_HINT))
         self.output = widgets.Output()
         self.status = widgets.HTML()
         children = []
         if title:
-            children.append(widgets.HTML(f"<b>{title}</b>"))
-        children.append(widgets.VBox(list(self.controls.values())))
+            children.append(widgets.HTML(f"<b>{_escape(title)}</b>"))
+        children.append(widgets.VBox(rows, layout=widgets.Layout(width="100%")))
         if button:
             self.button = widgets.Button(description=button, button_style="primary")
             self.button.on_click(lambda _: self.update())
@@ -112,14 +169,19 @@ class Experiment:
         else:
             self.button = None
             for control in self.controls.values():
-                control.observe(lambda _: self.update(), names="value")
+                control.observe(self._changed, names="value")
         children += [self.status, self.output]
-        self.box = widgets.VBox(children)
-        self.last = None
+        self.box = widgets.VBox(children, layout=widgets.Layout(width="100%"))
+        self.box.add_class("course-experiment")
+        self.last, self.first_png, self.clipped, self._limiting = None, None, [], False
         self.update()
 
     def values(self):
         return {name: control.value for name, control in self.controls.items()}
+
+    def _changed(self, _change):
+        if not self._limiting:
+            self.update()
 
     def update(self):
         self.status.value = "<i>computing…</i>"
@@ -130,12 +192,30 @@ class Experiment:
             except Exception as exc:  # a bug, not a learner's mistake: say so in one line
                 result = problem(f"Could not run with these settings ({type(exc).__name__}: {exc}).")
             self.last = result
+            self.clipped = []
             if result.fig is not None:
-                display(Image(to_png(result.fig)))
-            if result.text:
-                colour = "inherit" if result.ok else "#D55E00"
-                display(HTML(f"<pre style='color:{colour};white-space:pre-wrap'>{_escape(result.text)}</pre>"))
+                png, self.clipped = _draw(result.fig)
+                if self.first_png is None:
+                    self.first_png = png
+            # figure and text side by side where the output area is wide enough, else stacked
+            display(HTML(result_html(png if result.fig is not None else None, result.text, result.ok,
+                                     self.clipped)))
         self.status.value = ""
+        self._apply_limits(result.values.get("limits", {}))
+
+    def _apply_limits(self, limits):
+        """Set the maxima the function asked for; recompute once if a value had to move."""
+        before = self.values()
+        self._limiting = True
+        try:
+            for name, maximum in limits.items():
+                control = self.controls.get(name)
+                if control is not None and hasattr(control, "max") and control.max != maximum:
+                    control.max = max(maximum, getattr(control, "min", maximum))
+        finally:
+            self._limiting = False
+        if self.values() != before:
+            self.update()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)
@@ -143,56 +223,49 @@ class Experiment:
         # a hint instead of the raw widget repr. It is also what nbval compares.
         name = f" '{self.title}'" if self.title else ""
         bundle["text/plain"] = f"Interactive experiment{name}: run this cell to use its controls."
+        if self.first_png is not None:  # the static site shows the figure of the initial values
+            bundle["image/png"] = base64.b64encode(self.first_png).decode("ascii")
         return bundle
+
+
+def result_html(png, text, ok=True, clipped=()):
+    """One HTML block: the figure (PNG bytes or None) and, beside it or under it, the text.
+
+    ``clipped`` (texts cut off at the figure's edge) is kept in a data attribute for the browser test.
+    """
+    parts = []
+    if png is not None:
+        source = base64.b64encode(png).decode("ascii")
+        parts.append(f"<img class='course-figure' src='data:image/png;base64,{source}' "
+                     "style='max-width:100%;height:auto;flex:0 1 auto'>")
+    if text:
+        parts.append(f"<div style='flex:1 1 22em;min-width:0'>{text_html(text, ok)}</div>")
+    marks = html.escape(json.dumps(list(clipped)), quote=True)
+    return ("<div class='course-result' style='display:flex;flex-wrap:wrap;gap:0.5em 1.5em;"
+            f"align-items:flex-start' data-clipped=\"{marks}\">{''.join(parts)}</div>")
+
+
+def text_html(text, ok=True):
+    """A Result's text as the widget shows it: wrapped at spaces to <= 90 columns, a problem in orange."""
+    colour = "inherit" if ok else "#B34700"
+    return f"<pre style='color:{colour};{OUTPUT_STYLE}'>{_escape(wrap(text))}</pre>"
+
+
+def _prepare(control):
+    """Controls update on release/Enter, show their whole label, and sliders get a usable track."""
+    if hasattr(control, "continuous_update"):
+        control.continuous_update = False
+    # ipywidgets cuts descriptions at ~80 px ("hidden un..."): give them room
+    style = getattr(control, "style", None)
+    if style is not None and hasattr(style, "description_width") and not style.description_width:
+        style.description_width = "140px"
+    if type(control).__name__.endswith("Slider") and not control.layout.width:
+        control.layout.width, control.layout.max_width = SLIDER_LAYOUT["width"], SLIDER_LAYOUT["max_width"]
 
 
 def _escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-# --- quizzes -----------------------------------------------------------------
-
-class Quiz:
-    """Questions with a Check button each and a running score."""
-
-    def __init__(self, questions, title="Check your understanding"):
-        if not questions:
-            raise ValueError("questions must be a non-empty list of Question")
-        self.questions = list(questions)
-        self.correct = {}
-        self.score = widgets.HTML()
-        rows = [widgets.HTML(f"<h4>{title}</h4>")]
-        for number, question in enumerate(self.questions, 1):
-            rows.append(self._row(number, question))
-        rows.append(self.score)
-        self._refresh_score()
-        self.box = widgets.VBox(rows)
-
-    def _row(self, number, question):
-        # escaped: prompts mention tokens such as <bos>, which HTML would swallow
-        prompt = widgets.HTMLMath(f"<b>{number}.</b> {_escape(question.prompt)}")
-        choice = widgets.RadioButtons(options=[(o, i) for i, o in enumerate(question.options)],
-                                      value=None, layout=widgets.Layout(width="auto"))
-        feedback = widgets.HTMLMath()
-        check = widgets.Button(description="Check")
-
-        def on_check(_):
-            ok, text = grade(question, choice.value)
-            if choice.value is not None:
-                self.correct[question.qid] = ok
-            colour = "#009E73" if ok else "#D55E00"
-            feedback.value = f"<span style='color:{colour}'>{_escape(text)}</span>"
-            self._refresh_score()
-
-        check.on_click(on_check)
-        return widgets.VBox([prompt, choice, check, feedback])
-
-    def _refresh_score(self):
-        answered = len(self.correct)
-        right = sum(self.correct.values())
-        self.score.value = f"<b>Score: {right} / {len(self.questions)}</b> ({answered} answered)"
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.box._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"Quiz with {len(self.questions)} questions: run this cell to answer them."
-        return bundle
+# The quiz widget lives in .quiz; importing it from here keeps the notebooks' imports working.
+from .quiz import Quiz  # noqa: E402,F401

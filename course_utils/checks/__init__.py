@@ -1,0 +1,21 @@
+"""Checks for the workbooks: call the learner's function, compare with course_utils, name the mistake.
+
+    from course_utils.checks import check_rnn_step_forward
+    result = check_rnn_step_forward(rnn_step_forward)   # prints the report; truthy iff correct
+
+A check never raises on the learner's crash. See ``core`` for the machinery (Spec, Case,
+Mutant, mutants, run_check) that a new chapter's checks reuse: one Spec per function, with a
+mutant library of known mistakes. ``mlp``, ``rnn`` and ``lm`` are the chapters' Specs.
+"""
+
+from .core import NOT_IMPLEMENTED, Case, Mismatch, Mutant, Result, Spec, mutants, run_check
+from .lm import check_sample_with_temperature, check_temporal_softmax_loss
+from .mlp import (check_affine_backward, check_affine_forward, check_relu_backward, check_softmax_cross_entropy,
+                  check_tanh_backward, check_two_layer_loss)
+from .rnn import check_rnn_backward, check_rnn_forward, check_rnn_step_backward, check_rnn_step_forward
+
+__all__ = ["NOT_IMPLEMENTED", "Case", "Mismatch", "Mutant", "Result", "Spec", "mutants", "run_check",
+           "check_affine_forward", "check_affine_backward", "check_relu_backward", "check_tanh_backward",
+           "check_softmax_cross_entropy", "check_two_layer_loss", "check_rnn_step_forward",
+           "check_rnn_step_backward", "check_rnn_forward", "check_rnn_backward",
+           "check_temporal_softmax_loss", "check_sample_with_temperature"]

@@ -1,0 +1,61 @@
+"""nbgrader itself on the workbooks (`make test-workbooks`; also part of `make test-slow`, which CI runs).
+
+Needs the `teach` extra (nbgrader). About two minutes on the 2-core test machine: nbgrader
+generates both assignments, then autogrades three students' submissions of both workbooks.
+"""
+
+import importlib.util
+import json
+import shutil
+
+import pytest
+
+from tools_loader import load_tool
+
+pytestmark = pytest.mark.slow
+workbooks = load_tool("workbooks")
+
+
+@pytest.fixture(autouse=True)
+def nbgrader_installed():
+    if importlib.util.find_spec("nbgrader") is None:
+        pytest.fail("nbgrader is not installed: `make test-workbooks` installs the teach extra (pip install -e '.[teach]')")
+
+
+def cells(path):
+    return [(c["id"], c["cell_type"], "".join(c["source"]), c["metadata"].get("nbgrader"))
+            for c in json.loads(path.read_text())["cells"]]
+
+
+def test_committed_student_versions_are_what_nbgrader_generates(tmp_path):
+    generated = workbooks.generate(out=tmp_path, course=tmp_path / "course", run=False)
+    assert [p.name for p in generated] == [p.name for p in workbooks.solutions()]
+    for path in generated:
+        assert cells(path) == cells(workbooks.WORKBOOKS / path.name), f"run `make workbooks` ({path.name})"
+
+
+def test_autograde_gives_full_marks_to_the_solutions_zero_to_untouched_and_names_each_cell(tmp_path, capsys):
+    submissions = tmp_path / "submissions"
+    for path in workbooks.solutions():
+        for student, notebook in [("solved", path), ("untouched", workbooks.WORKBOOKS / path.name)]:
+            (submissions / student).mkdir(parents=True, exist_ok=True)
+            shutil.copy(notebook, submissions / student / path.name)
+    # one bug: tanh' written as 1 - H in rnn_step_backward, which rnn_backward also uses
+    rnn = next(p for p in workbooks.solutions() if p.stem == "02_rnn_workbook")
+    buggy = rnn.read_text().replace("dA_t = dH_t * (1 - H_t**2)", "dA_t = dH_t * (1 - H_t)")
+    assert buggy != rnn.read_text()
+    (submissions / "one_bug" / "02_rnn_workbook").mkdir(parents=True)
+    (submissions / "one_bug" / "02_rnn_workbook" / rnn.name).write_text(buggy)   # nbgrader's own layout
+
+    workbooks.autograde(submissions, course=tmp_path / "course")
+    table = workbooks.scores(tmp_path / "course")
+    for path in workbooks.solutions():
+        n_checks = len(workbooks.graded_cells(path))
+        assert table["solved", path.stem]["total"] == n_checks == 6
+        assert table["untouched", path.stem]["total"] == 0
+    row = table["one_bug", "02_rnn_workbook"]
+    assert row["total"] == 4 and row["check-rnn_step_backward"] == row["check-rnn_backward"] == 0
+    printed = capsys.readouterr().out
+    assert "one_bug" in printed and "4/6" in printed and "0/6" in printed
+    feedback = tmp_path / "course" / "feedback" / "one_bug" / "02_rnn_workbook" / "02_rnn_workbook.html"
+    assert "tanh&#39; is written as 1 − tanh" in feedback.read_text() or "is written as 1 − tanh" in feedback.read_text()
