@@ -23,7 +23,7 @@ PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-saniti
 
 SEED ?= 0
 
-.PHONY: practice-paper help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser \
+.PHONY: practice-paper formula-sheet help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser \
         workbooks autograde test-workbooks
 
 help:
@@ -39,6 +39,7 @@ help:
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
 	@echo "make test-browser   every notebook in JupyterLab and the static site in headless Chromium (layout, math, latency)"
 	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
+	@echo "make formula-sheet  the one-page A4 formula sheet in row and column form (build/formula_sheet.html)"
 	@echo "make workbooks      re-run the workbooks' solutions and regenerate the student versions with nbgrader"
 	@echo "make autograde SUBMISSIONS=dir   grade students' workbooks (dir/<student>/<workbook>.ipynb): score table + feedback"
 	@echo "make test-workbooks nbgrader on the workbooks: student versions up to date, autograde full marks / zero"
@@ -137,6 +138,9 @@ test-browser: $(BROWSER_STAMP)
 practice-paper: $(STAMP)
 	$(BIN)/python tools/practice_paper.py --seed $(SEED)
 
+# The one-page formula sheet (course_utils.formula_sheet), row and column form: build/formula_sheet.html
+formula-sheet: $(STAMP)
+	$(BIN)/python tools/formula_sheet.py
 # Workbooks (notebooks/workbook/): the learner writes the code. The solutions with nbgrader's
 # markers are the source; nbgrader (the `teach` extra) makes the student versions and grades.
 WORKBOOK_SOLUTIONS := $(sort $(wildcard notebooks/workbook/solutions/*.ipynb))
