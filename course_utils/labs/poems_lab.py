@@ -24,6 +24,7 @@ from .. import poems
 from .. import seqmodels as sm
 from .._validate import is_whole
 from ..results import POEM_CELLS, load_poem_model, load_poems
+from .rnn_lab import check_sampling_controls
 from .widgets import Result, problem
 
 MAX_PROMPT = 14       # two 7-character lines
@@ -121,11 +122,9 @@ def poem_experiment(cell="gru", prompt="", temperature=1.0, seed=0, max_chars=MA
     message = check_prompt(prompt, vocab)
     if message:
         return problem(message)
-    if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
-            and 0.05 <= temperature <= 10):
-        return problem(f"temperature must be between 0.05 and 10; got {temperature!r}.")
-    if not (is_whole(seed) and seed >= 0):
-        return problem(f"seed must be a whole number >= 0; got {seed!r}.")
+    message = check_sampling_controls(temperature, seed)
+    if message:
+        return problem(message)
     if not is_whole(max_chars, 1, 400):
         return problem(f"max_chars must be a whole number from 1 to 400; got {max_chars!r}.")
     params = load_poem_model(cell)
