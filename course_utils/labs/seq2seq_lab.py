@@ -46,8 +46,8 @@ def _label(char):
 def decode_date(text, params, max_len=MAX_OUTPUT):
     """Greedy decoding of one typed date (checked with ``dates.check_source``).
 
-    Returns a dict: output (str), chars (output tokens incl. "<eos>"), probs (L, V) every
-    step's distribution, p_chosen (L,), alpha (L, T_x) or None, log_prob (float).
+    Returns a dict: output (str), chars (output tokens incl. "<eos>"), p_chosen (L,) the
+    probability of each emitted token, alpha (L, T_x) or None, log_prob (float).
     """
     dates.check_source(text)
     src_vocab, tgt_vocab = vocabs()
@@ -88,8 +88,9 @@ def forced_error_accuracy(params, sources, targets, position):
     """Exposure bias, measured: put one wrong digit at output ``position`` and decode the rest greedily.
 
     The wrong digit is the true one + 5 (mod 10). Returns the fraction of the characters
-    AFTER ``position`` that are still right: a model that only ever saw correct prefixes
-    in training may be thrown off by its own mistake.
+    AFTER ``position`` that are still right (``seq2seq.char_matches``: a missing or an extra
+    character counts as wrong): a model that only ever saw correct prefixes in training may
+    be thrown off by its own mistake.
     """
     if not 0 <= position < dates.TARGET_LEN or position in (4, 7):
         raise ValueError(f"position must index a digit of YYYY-MM-DD (0-3, 5-6, 8-9); got {position!r}")
@@ -100,8 +101,8 @@ def forced_error_accuracy(params, sources, targets, position):
     step_fn, state = s2s.decoder_stepper(params, batch["src"], batch["src_lengths"])
     result = s2s.greedy_search(_forcing(step_fn, position, forced), state, len(sources), max_len=MAX_OUTPUT)
     outputs = ["".join(tgt_vocab.decode(np.array(seq, dtype=np.int64))) for seq in result.sequences()]
-    right = sum(sum(a == b for a, b in zip(o[position + 1:], t[position + 1:])) for o, t in zip(outputs, targets))
-    return right / sum(len(t) - position - 1 for t in targets)
+    right, counted = np.sum([s2s.char_matches(o, t, position + 1) for o, t in zip(outputs, targets)], axis=0)
+    return float(right / counted)
 
 
 def beam_improvements(params, sources, targets, k=3, length_norm=1.0):
@@ -157,10 +158,15 @@ def attention_experiment(text, params):
     verdict = "a real calendar day" if valid else "NOT a valid YYYY-MM-DD date"
     lowest = int(np.argmin(p_chosen))
     text_out = (f"{text!r} -> {out['output']}  ({verdict})\n"
-                f"P(whole output) = {np.exp(out['log_prob']):.3f}; least sure at step {lowest + 1} "
-                f"('{rows[lowest]}', P = {p_chosen[lowest]:.3f})")
+                f"P(whole output) = {_probability(np.exp(out['log_prob']))}; least sure at step {lowest + 1} "
+                f"('{rows[lowest]}', P = {_probability(p_chosen[lowest])})")
     return Result(text=text_out, fig=fig, values={"output": out["output"], "alpha": alpha,
                                                   "p_chosen": p_chosen, "valid": valid})
+
+
+def _probability(p):
+    """0.873 as '0.873', but 0.99958 as '1 − 4.2e-04': three decimals would show it as 1.000."""
+    return f"{p:.3f}" if p < 0.999 else f"1 − {1 - p:.1e}"
 
 
 MAX_LENGTH_NORM = 5   # λ beyond a few only flattens every score towards 0
