@@ -37,7 +37,7 @@ help:
 	@echo "make bench          notebook execution times and widget latencies"
 	@echo "make results        re-run the deterministic training scripts tools/results_*.py"
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
-	@echo "make test-browser   run every notebook in JupyterLab in headless Chromium: widgets render and update"
+	@echo "make test-browser   every notebook in JupyterLab and the static site in headless Chromium (layout, math, latency)"
 	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
 	@echo "make formula-sheet  the one-page A4 formula sheet in row and column form (build/formula_sheet.html)"
 	@echo "make workbooks      re-run the workbooks' solutions and regenerate the student versions with nbgrader"
@@ -118,7 +118,7 @@ results: $(STAMP)
 
 # A static copy of the course for reading and revising on any device, kernel-free.
 html: $(STAMP)
-	$(BIN)/python tools/build_site.py --out site $(NOTEBOOKS)
+	$(BIN)/python tools/build_site.py --out site
 
 # The widgets in a real browser. Needs Debian's Chromium (apt-get install chromium);
 # Playwright (the `browser` extra) drives it and never downloads a browser.
@@ -128,8 +128,11 @@ $(BROWSER_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[browser]"
 	@touch $(BROWSER_STAMP)
 
+# pytest-playwright: one item per notebook and check, at 1366x768 in JupyterLab and at
+# 390x844 and 1366x768 on the static site; traces of failed notebooks in build/browser/.
 test-browser: $(BROWSER_STAMP)
-	$(BIN)/python tools/browser_test.py $(NOTEBOOKS)
+	COURSE_BROWSER_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup \
+	    --output build/browser/artifacts --tracing retain-on-failure --screenshot only-on-failure tests/browser
 
 # Hand-calculation drills (course_utils.drills) as a printable paper: build/practice_paper_seed$(SEED).html
 practice-paper: $(STAMP)
