@@ -7,6 +7,13 @@ Shapes use the letters N (batch), T (time), D (input), H (hidden), V (vocabulary
 
 __version__ = "0.1.0"
 
+import os as _os
+
+if _os.environ.get("COURSE_UTILS_PERTURB"):  # test instrument of `make test-portable`, see _perturb.py
+    from . import _perturb
+
+    _perturb.install(_os.environ["COURSE_UTILS_PERTURB"])
+
 
 def _parse(version):
     return tuple(int(part) for part in version.split(".")[:3])

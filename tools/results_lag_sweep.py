@@ -41,7 +41,7 @@ import course_utils  # noqa: E402
 from course_utils.seqmodels import CELLS  # noqa: E402
 from course_utils.tasks import CELL_OPTIONS, MemorySettings, train_memory_task  # noqa: E402
 
-RESULTS = ROOT / "course_utils" / "results"
+from course_utils.results import RESULTS  # noqa: E402  (where the stored results live)
 DEFAULT_LAGS = (5, 10, 20, 30, 40, 50, 100)
 DEFAULT_SEEDS = (0, 1, 2)
 # Stored ablations: name -> (cell, init options). Chapter 05: the GRU with the default

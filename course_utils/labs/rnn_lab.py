@@ -117,9 +117,11 @@ def draw_unrolled(T, t=None, ax=None, output="every step"):
     return ax.figure
 
 
-def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "las", "RNN"), ax=None):
+def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "las", "RNN"), ax=None,
+                         context_every_step=False):
     """Asynchronous sequence -> sequence: an encoder RNN reads the source, its last state
-    starts a decoder RNN that emits the target one token at a time from <bos> until <eos>."""
+    starts a decoder RNN that emits the target one token at a time from <bos> until <eos>.
+    ``context_every_step``: also feed that state C to every decoder step (chapter 06's model)."""
     n_src, n_tgt = len(source), len(target) + 1
     ax = _diagram_axes(ax, 1.05 * (n_src + n_tgt) + 1.2)
     canvas = _Canvas(ax, marker=_Canvas.WIDE, size=2100, gap_x=0.36)
@@ -130,7 +132,8 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
         if i:
             canvas.arrow((i - 1, 1), (i, 1), PALETTE[0])
     x0 = n_src + 0.4
-    canvas.arrow((n_src - 1, 1), (x0, 1), PALETTE[5], "context", (n_src - 0.3, 1.25))
+    canvas.arrow((n_src - 1, 1), (x0, 1), PALETTE[5], "S₀ = start" if context_every_step else "context",
+                 (n_src - 0.3, 1.25))
     inputs = ["<bos>", *target]
     outputs = [*target, "<eos>"]
     for j in range(n_tgt):
@@ -143,6 +146,13 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
         if j:
             canvas.arrow((x - 1, 1), (x, 1), PALETTE[3])
             canvas.arrow((x - 1, 2), (x, 0), GREY)  # the previous output is the next input
+    if context_every_step:   # a bus below the decoder row, one branch up into every decoder step
+        bus_y, left, right = 0.5, n_src - 1 + 0.3, x0 + n_tgt - 1 + 0.3
+        canvas.segments += [((left, 0.7), (left, bus_y), PALETTE[5]), ((left, bus_y), (right, bus_y), PALETTE[5])]
+        for j in range(n_tgt):
+            canvas.segments.append(((x0 + j + 0.3, bus_y), (x0 + j + 0.3, 0.7), PALETTE[5]))
+            canvas.heads.append((x0 + j + 0.3, 0.7, PALETTE[5], 90.0))
+        canvas.texts.append((x0 - 0.55, bus_y - 0.14, "C = S₀ at every step", PALETTE[5], 9))
     canvas.draw()
     ax.set_xlim(-0.6, x0 + n_tgt - 0.3)
     ax.set_ylim(-0.4, 2.4)

@@ -1,7 +1,8 @@
 """Chapter 06's trained date models, measurements and widget functions.
 
 Models: ``load_date_model(name)`` reads the weights that tools/results_seq2seq.py
-trained (course_utils/results/seq2seq_<name>.npz); ``load_results()`` its JSON record.
+trained (course_utils/results/seq2seq_<name>.npz); ``load_results()`` its JSON record
+(both from ``course_utils.results``, re-exported here for the notebook).
 Measurements: ``decode_date`` (greedy, with per-step probabilities and attention),
 ``teacher_forced_accuracy``, ``forced_error_accuracy`` (exposure bias),
 ``beam_improvements`` (where beam search beats greedy).
@@ -10,9 +11,7 @@ Experiments (controls in, ``Result`` out, the model passed in so nothing retrain
 and ``beam_experiment`` (the beam's candidates and scores for a width k).
 """
 
-import json
 from functools import lru_cache
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,9 +20,10 @@ from .. import dates
 from .. import seq2seq as s2s
 from .._validate import is_number, is_whole
 from ..plotting import PALETTE
+from ..results import load_date_model  # noqa: F401  (re-exported: the notebook calls lab.load_date_model)
+from ..results import load_seq2seq as load_results  # noqa: F401  (re-exported likewise)
 from .widgets import Result, problem
 
-RESULTS = Path(__file__).resolve().parent.parent / "results"
 MAX_OUTPUT = 12   # 10 characters + <eos>, and one spare so a model that forgets <eos> is visible
 
 # The plotting font has no CJK glyphs: axis labels show these characters in pinyin.
@@ -37,22 +37,6 @@ def vocabs():
     return dates.source_vocab(), dates.target_vocab()
 
 
-@lru_cache(maxsize=None)
-def load_date_model(name):
-    """The shipped float32 parameters of the model ``name`` ("attention", "attention_tf1", "plain")."""
-    path = RESULTS / f"seq2seq_{name}.npz"
-    if not path.exists():
-        raise ValueError(f"name must be a shipped model ({', '.join(p.stem[8:] for p in sorted(RESULTS.glob('seq2seq_*.npz')))}); "
-                         f"got {name!r}. Run `make results` to (re)create them.")
-    with np.load(path) as archive:
-        return {k: archive[k] for k in archive.files}
-
-
-def load_results():
-    """What tools/results_seq2seq.py measured and recorded (settings, accuracies, times)."""
-    return json.loads((RESULTS / "seq2seq.json").read_text())
-
-
 def _label(char):
     return PINYIN.get(char, char if char != " " else "␣")
 
@@ -62,8 +46,8 @@ def _label(char):
 def decode_date(text, params, max_len=MAX_OUTPUT):
     """Greedy decoding of one typed date (checked with ``dates.check_source``).
 
-    Returns a dict: output (str), chars (output tokens incl. "<eos>"), probs (L, V) every
-    step's distribution, p_chosen (L,), alpha (L, T_x) or None, log_prob (float).
+    Returns a dict: output (str), chars (output tokens incl. "<eos>"), p_chosen (L,) the
+    probability of each emitted token, alpha (L, T_x) or None, log_prob (float).
     """
     dates.check_source(text)
     src_vocab, tgt_vocab = vocabs()
@@ -104,8 +88,9 @@ def forced_error_accuracy(params, sources, targets, position):
     """Exposure bias, measured: put one wrong digit at output ``position`` and decode the rest greedily.
 
     The wrong digit is the true one + 5 (mod 10). Returns the fraction of the characters
-    AFTER ``position`` that are still right: a model that only ever saw correct prefixes
-    in training may be thrown off by its own mistake.
+    AFTER ``position`` that are still right (``seq2seq.char_matches``: a missing or an extra
+    character counts as wrong): a model that only ever saw correct prefixes in training may
+    be thrown off by its own mistake.
     """
     if not 0 <= position < dates.TARGET_LEN or position in (4, 7):
         raise ValueError(f"position must index a digit of YYYY-MM-DD (0-3, 5-6, 8-9); got {position!r}")
@@ -116,8 +101,8 @@ def forced_error_accuracy(params, sources, targets, position):
     step_fn, state = s2s.decoder_stepper(params, batch["src"], batch["src_lengths"])
     result = s2s.greedy_search(_forcing(step_fn, position, forced), state, len(sources), max_len=MAX_OUTPUT)
     outputs = ["".join(tgt_vocab.decode(np.array(seq, dtype=np.int64))) for seq in result.sequences()]
-    right = sum(sum(a == b for a, b in zip(o[position + 1:], t[position + 1:])) for o, t in zip(outputs, targets))
-    return right / sum(len(t) - position - 1 for t in targets)
+    right, counted = np.sum([s2s.char_matches(o, t, position + 1) for o, t in zip(outputs, targets)], axis=0)
+    return float(right / counted)
 
 
 def beam_improvements(params, sources, targets, k=3, length_norm=1.0):
@@ -173,10 +158,15 @@ def attention_experiment(text, params):
     verdict = "a real calendar day" if valid else "NOT a valid YYYY-MM-DD date"
     lowest = int(np.argmin(p_chosen))
     text_out = (f"{text!r} -> {out['output']}  ({verdict})\n"
-                f"P(whole output) = {np.exp(out['log_prob']):.3f}; least sure at step {lowest + 1} "
-                f"('{rows[lowest]}', P = {p_chosen[lowest]:.3f})")
+                f"P(whole output) = {_probability(np.exp(out['log_prob']))}; least sure at step {lowest + 1} "
+                f"('{rows[lowest]}', P = {_probability(p_chosen[lowest])})")
     return Result(text=text_out, fig=fig, values={"output": out["output"], "alpha": alpha,
                                                   "p_chosen": p_chosen, "valid": valid})
+
+
+def _probability(p):
+    """0.873 as '0.873', but 0.99958 as '1 − 4.2e-04': three decimals would show it as 1.000."""
+    return f"{p:.3f}" if p < 0.999 else f"1 − {1 - p:.1e}"
 
 
 MAX_LENGTH_NORM = 5   # λ beyond a few only flattens every score towards 0
