@@ -117,7 +117,7 @@ results: $(STAMP)
 
 # A static copy of the course for reading and revising on any device, kernel-free.
 html: $(STAMP)
-	$(BIN)/python tools/build_site.py --out site $(NOTEBOOKS)
+	$(BIN)/python tools/build_site.py --out site $(NOTEBOOKS) $(wildcard notebooks/workbook/*.ipynb)
 
 # The widgets in a real browser. Needs Debian's Chromium (apt-get install chromium);
 # Playwright (the `browser` extra) drives it and never downloads a browser.

@@ -259,12 +259,16 @@ def build(notebooks, site_dir):
     return written, broken
 
 
+# the chapters, then the student versions of the workbooks (notebooks/workbook/), which they link to
+COURSE_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "workbook").glob("*.ipynb"))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", help="default: every notebooks/*.ipynb")
+    parser.add_argument("notebooks", nargs="*", help="default: every notebooks/*.ipynb, then the workbooks")
     parser.add_argument("--out", default=str(ROOT / "site"), help="output folder (replaced); default site/")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = args.notebooks or COURSE_NOTEBOOKS
     start = time.perf_counter()
     written, broken = build(sorted(Path(p) for p in notebooks), args.out)
     print(f"wrote {len(written)} pages to {args.out} in {time.perf_counter() - start:.1f} s; "
