@@ -38,9 +38,13 @@ def version_on_disk(package_dir=PACKAGE):
 
 
 def course_copy(here):
-    """The course_utils folder next to the notebooks in ``here`` (its parent's), or None."""
-    candidate = Path(here).resolve().parent / "course_utils"
-    return candidate if (candidate / "__init__.py").is_file() else None
+    """The course_utils of the course folder that holds the notebook folder ``here``: ``here`` or the
+    nearest parent with a course_utils package (notebooks/.. for a chapter, ../.. for a workbook), or None."""
+    here = Path(here).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "course_utils" / "__init__.py").is_file():
+            return folder / "course_utils"
+    return None
 
 
 def problems(installed, minimum, notebook, here, package_dir=PACKAGE):

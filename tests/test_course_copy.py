@@ -19,7 +19,7 @@ import course_utils
 from course_utils import _gate
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb")) + sorted((ROOT / "notebooks").glob("workbook/**/0*.ipynb"))
 
 
 def setup_lines(path):
@@ -58,7 +58,9 @@ def test_every_setup_cell_imports_the_copy_next_to_the_notebook(path, classroom)
     course, image = classroom
     head, require = setup_lines(path)
     code = "\n".join(head + ["print(course_utils.__file__)", require])
-    code, out = run(code, course / "notebooks", image)
+    folder = course / path.parent.relative_to(ROOT)            # notebooks/, or notebooks/workbook/...
+    folder.mkdir(parents=True, exist_ok=True)
+    code, out = run(code, folder, image)
     assert code == 0, out
     first, message = out.splitlines()[:2]
     assert Path(first).resolve() == (course / "course_utils" / "__init__.py").resolve()
