@@ -8,7 +8,9 @@ import course_utils
 from tools_loader import load_tool
 
 api = load_tool("api")
-FIX = 'run `python tools/api.py --bump "what changed and why"` (see CHANGELOG.md)'
+FIX = ('run `.venv/bin/python tools/api.py --bump "what changed and why"`: it bumps __version__, rewrites '
+       "tests/public_api.txt and adds the CHANGELOG.md entry (after a merge conflict in those files, keep either "
+       "side and run it again)")
 
 
 def test_the_recorded_listing_is_the_public_api():
