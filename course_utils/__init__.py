@@ -7,6 +7,13 @@ Shapes use the letters N (batch), T (time), D (input), H (hidden), V (vocabulary
 
 __version__ = "0.2.0"   # bump with every change of the public API: tools/api.py --bump (CHANGELOG.md)
 
+import os as _os
+
+if _os.environ.get("COURSE_UTILS_PERTURB"):  # test instrument of `make test-portable`, see _perturb.py
+    from . import _perturb
+
+    _perturb.install(_os.environ["COURSE_UTILS_PERTURB"])
+
 
 def require(minimum, notebook="this notebook", here=None):
     """Check that this kernel runs a course_utils that can run the notebook (see ``_gate``).

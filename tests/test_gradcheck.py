@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils.gradcheck import check_gradients, format_report, numerical_gradient, relative_error
+from course_utils.gradcheck import check_gradients, format_error, format_report, numerical_gradient, relative_error
 
 
 def test_numerical_gradient_of_a_quadratic_is_exact_enough(rng):
@@ -35,8 +35,23 @@ def test_check_gradients_flags_a_wrong_gradient(rng):
 def test_report_lists_every_key_with_verdict():
     report = format_report({"W_xh": 2.5e-10, "b_h": 3e-11})
     lines = report.splitlines()
-    assert lines[1].startswith("W_xh") and lines[1].endswith("yes")
-    assert "all 2 gradients agree" in lines[-1]
+    assert lines[1] == "W_xh  < 1e-07 \u2713"
+    assert "all 2 gradients agree" in lines[-1] and "< 1e-07" in lines[-1]
+
+
+def test_report_prints_no_round_off_digits():
+    # The digits of a passing error are round-off that differs between CPUs and
+    # NumPy versions; a stored notebook output must be the same for 2.5e-10 and 3.7e-11.
+    assert format_report({"W": 2.5e-10}) == format_report({"W": 3.7e-11})
+    assert format_report({"W": 2.5e-10}, tol=1e-9) != format_report({"W": 2.5e-10})
+
+
+def test_report_shows_the_size_of_a_mismatch():
+    report = format_report({"W": 2.1e-1, "b": 1e-11})
+    assert report.splitlines()[1] == "W    2.1e-01 \u2717 (not < 1e-07)"
+    assert report.splitlines()[2] == "b    < 1e-07 \u2713"
+    assert format_error(2.1e-1, 1e-7) == "2.1e-01 \u2717 (not < 1e-07)"
+    assert format_error(1e-7, 1e-7).endswith("\u2717 (not < 1e-07)")   # the threshold itself fails
 
 
 def test_relative_error_of_zeros_is_zero():

@@ -104,6 +104,20 @@ def test_lag_figure():
     assert len(fig.axes[0].lines) == 3 and fig.axes[0].get_ylabel() == "test accuracy"
 
 
+def test_bracket_states_a_bound_that_tiny_changes_cannot_move():
+    from course_utils.labs.lstm_lab import _bracket
+    assert _bracket(3.42, (0.0, 1.0, 2.0)) == _bracket(2.78, (0.0, 1.0, 2.0)) == "more than 2"
+    assert _bracket(0.9999, (0.5, 0.9, 0.99), ">") == "> 0.99"
+    assert _bracket(0.3, (0.5, 0.9), ">") == "< 0.5"
+    assert _bracket(-1.0, (0.0, 1.0)) == "less than 0"
+
+
+def test_gate_heatmap_text_names_no_machine_dependent_unit(live_lstm):
+    # which unit holds the symbol depends on the last bit of training (DESIGN §6): the figure names it, the text does not
+    result = gate_heatmap_experiment(DEFAULT_SEQUENCE)
+    assert f"unit {result.values['unit']}" not in result.text and "Memory unit ◀" in result.text
+
+
 def test_cell_figures_use_one_colour_per_cell_type():
     """The same cell has the same colour in every chapter (issue: RNN/LSTM swapped between 04 and 05)."""
     from matplotlib.colors import to_hex

@@ -16,11 +16,27 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # kernel_watchdog, next to this file
+
 import nbformat
-from nbclient import NotebookClient
+
+from kernel_watchdog import KernelHung, watched_client_class
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def merge_streams(outputs):
+    """One output per run of stdout (or stderr) text: a loaded machine delivers a cell's
+    prints in chunks that split at arbitrary points, which would churn the stored file."""
+    merged = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1]["text"] = merged[-1]["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def tidy(nb):
@@ -28,22 +44,40 @@ def tidy(nb):
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
+        if "outputs" in cell:
+            cell.outputs = merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     return nb
 
 
-def execute(path, timeout=300):
-    """Run one notebook in place; a cell silent for ``timeout`` seconds has hung: fail."""
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(Path(path).parent)}})
-    client.execute()
-    seconds = time.perf_counter() - start
-    nbformat.write(tidy(nb), path)
-    return seconds
+CELL_TIMEOUT = 120   # the slowest cell takes ~10 s on an idle 2-core machine
+
+
+def execute(path, timeout=CELL_TIMEOUT, retries=1):
+    """Run one notebook in place in a fresh kernel; returns the seconds it took.
+
+    A kernel that sits idle without answering a cell is detected within about
+    15 s (tools/kernel_watchdog.py) and the whole notebook is run again once in a
+    fresh kernel (safe: the file is written only after a complete run); a cell
+    still running after ``timeout`` seconds fails.
+    """
+    for attempt in range(retries + 1):
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        client = watched_client_class()(nb, timeout=timeout, kernel_name="python3",
+                                        resources={"metadata": {"path": str(Path(path).parent)}})
+        try:
+            client.execute()
+        except KernelHung as hung:
+            if attempt == retries:
+                raise KernelHung(f"{path}, {hung} (also on the retry)") from None
+            print(f"{path}, {hung}; running the notebook again in a fresh kernel", flush=True)
+            continue
+        seconds = time.perf_counter() - start
+        nbformat.write(tidy(nb), path)
+        return seconds
 
 
 def main(args):
