@@ -25,7 +25,7 @@ def test_the_pins_are_pyprojects_dependencies_read_from_the_metadata():
     declared = {Requirement(r).name: Requirement(r).specifier
                 for r in tomllib.loads(pyproject.read_text())["project"]["dependencies"]}
     pinned, source = pins()
-    assert pinned == declared and "numpy" in pinned and not pinned["numpy"].contains("2.5.0")
+    assert pinned == declared and "numpy" in pinned and not pinned["numpy"].contains("1.23.0")
     assert source in ("package metadata", "pyproject.toml")
 
 

@@ -40,12 +40,27 @@ def _modules(package):
             yield importlib.import_module(info.name)
 
 
+SIMPLE = (type(None), bool, int, float, str, tuple)
+
+
 def _signature(obj):
+    """The signature with simple defaults as written and any other default as <its type> (an array's
+    repr depends on print options, an object's on its address: neither is API)."""
     try:
-        text = str(inspect.signature(obj))
+        signature = inspect.signature(obj)
     except (TypeError, ValueError):
         return "(...)"
-    return re.sub(r" at 0x[0-9a-f]+", "", text)   # a default that is an object: its address is not API
+    params = [p.replace(default=_Shown(p.default)) if p.default is not p.empty and not isinstance(p.default, SIMPLE)
+              else p for p in signature.parameters.values()]
+    return str(signature.replace(parameters=params))
+
+
+class _Shown:
+    def __init__(self, value):
+        self.text = f"<{type(value).__name__}>"
+
+    def __repr__(self):
+        return self.text
 
 
 def listing():

@@ -26,14 +26,16 @@ def pins():
     requires, source = None, "package metadata"
     try:
         if metadata.version("course_utils") == __version__:
-            requires = metadata.requires("course_utils") or []
+            requires = [r for r in metadata.requires("course_utils") or [] if "extra ==" not in r]
     except metadata.PackageNotFoundError:
         pass
     pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    if requires is None and pyproject.is_file():
+    if pyproject.is_file():   # running from a course folder: its pyproject.toml wins over stale metadata
         import tomllib   # only reached when running from a folder: Python 3.11+, or tomli on 3.10
 
-        requires, source = tomllib.loads(pyproject.read_text())["project"]["dependencies"], "pyproject.toml"
+        declared = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+        if requires is None or sorted(requires) != sorted(declared):
+            requires, source = declared, "pyproject.toml"
     pinned = {}
     for line in requires or []:
         requirement = Requirement(line)
