@@ -4,9 +4,14 @@ A decoder state S_{t-1} (the *query*) scores every encoder state H_s (the *keys*
 which are also the *values*), the scores become weights by a softmax over the
 real (unpadded) source positions, and the context is the weighted average:
 
-    E_{t,s} = v_a · tanh(S_{t-1} W_sa + H_s W_ha + b_a)     score       (N, T)
-    α_{t,s} = exp(E_{t,s}) / Σ_{s' real} exp(E_{t,s'})       weights     (N, T), 0 on padding
-    C_t     = Σ_s α_{t,s} H_s                                context     (N, H_e)
+    K_s     = H_s W_ha                                       keys, once per source  (N, T, A)
+    U_{t,s} = tanh(S_{t-1} W_sa + K_s + b_a)                 hidden layer           (N, T, A)
+    e_{t,s} = U_{t,s} v_a                                    score                  (N, T)
+    α_{t,s} = exp(e_{t,s}) / Σ_{s': m_s' = 1} exp(e_{t,s'})  weights, 0 on padding  (N, T)
+    C_t     = Σ_s α_{t,s} H_s                                context                (N, H_e)
+
+(lower-case e, Bahdanau et al.'s "energy", so that E stays the embedding tables of seq2seq;
+m is the source mask, 1 at real positions.)
 
 Shapes: N batch, T source length, H_d decoder (query) size, H_e encoder (key)
 size, A attention size. Parameters: W_sa (H_d, A), W_ha (H_e, A), b_a (A,), v_a (A,).
@@ -82,8 +87,8 @@ def attend(S_prev, H_enc, K, mask, params):
     Returns (C (N, H_e), alpha (N, T), cache).
     """
     U = np.tanh((S_prev @ params["W_sa"])[:, None, :] + K + params["b_a"])
-    E = U @ params["v_a"]
-    alpha = softmax(np.where(mask, E, -np.inf), axis=1)   # exp(-inf) = 0: padding gets no weight
+    e = U @ params["v_a"]
+    alpha = softmax(np.where(mask, e, -np.inf), axis=1)   # exp(-inf) = 0: padding gets no weight
     C = np.einsum("nt,nth->nh", alpha, H_enc)
     return C, alpha, AttendCache(S_prev, H_enc, U, alpha, params)
 
@@ -99,15 +104,15 @@ def attend_backward(dC, cache, dalpha=None):
     if dalpha is not None:
         dalpha_total = dalpha_total + dalpha
     dH_enc = alpha[:, :, None] * dC[:, None, :]
-    dE = softmax_backward(dalpha_total, alpha, axis=1)               # 0 where α = 0 (padding)
-    dU = dE[:, :, None] * p["v_a"]                                   # E = U v_a
-    dP = dU * (1 - U**2)                                             # U = tanh(P)
-    dP_sum = dP.sum(axis=1)                                          # the query is broadcast over T
-    grads = {"W_sa": cache.S_prev.T @ dP_sum,
-             "b_a": dP_sum.sum(axis=0),
-             "v_a": np.einsum("nt,nta->a", dE, U)}
-    dS_prev = dP_sum @ p["W_sa"].T
-    return dS_prev, dH_enc, dP, grads
+    de = softmax_backward(dalpha_total, alpha, axis=1)               # 0 where α = 0 (padding)
+    dU = de[:, :, None] * p["v_a"]                                   # e = U v_a
+    dK = dU * (1 - U**2)               # U = tanh(S W_sa + K + b_a): the sum's gradient, K's share
+    dK_sum = dK.sum(axis=1)                                          # the query is broadcast over T
+    grads = {"W_sa": cache.S_prev.T @ dK_sum,
+             "b_a": dK_sum.sum(axis=0),
+             "v_a": np.einsum("nt,nta->a", de, U)}
+    dS_prev = dK_sum @ p["W_sa"].T
+    return dS_prev, dH_enc, dK, grads
 
 
 def attention_forward(S_prev, H_enc, mask, params):

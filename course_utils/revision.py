@@ -42,16 +42,21 @@ GLOSSARY = [Term(*row) for row in [
     ("embedding", "词嵌入（词向量）", 2, "A learned vector per vocabulary item, looked up as the input X_t of a step."),
     ("sequence-to-class", "序列到类别", 2, "A whole sequence in, one label out (sentiment, topic): read everything, classify the last state."),
     ("synchronous sequence-to-sequence", "同步的序列到序列", 2, "One output per input step (tagging, word segmentation)."),
+    ("sequence labelling (tagging)", "序列标注", 2, "Giving every input step its own label, such as a word-segmentation tag per character: the synchronous sequence-to-sequence shape."),
     ("asynchronous sequence-to-sequence", "异步的序列到序列", 2, "Output and input sequences of different lengths (translation, summarisation): needs an encoder–decoder."),
     ("language model", "语言模型", 2, "A model of the probability of the next token given the ones before it; sampling from it generates text."),
     ("padding and mask", "填充与掩码", 2, "Short sequences are filled up to a common length; the mask keeps the filler out of the loss."),
     ("long-term dependency", "长期依赖", 3, "An output that depends on an input many steps earlier, which a plain RNN struggles to learn."),
     ("vanishing gradient", "梯度消失", 3, "The gradient shrinks geometrically as it flows back through many steps, so early inputs stop influencing learning."),
     ("exploding gradient", "梯度爆炸", 3, "The gradient grows geometrically through many steps, so one update can wreck the weights."),
+    ("Jacobian matrix", "雅可比矩阵", 3, "The matrix of partial derivatives of one step's state with respect to the previous one; BPTT multiplies one per step, so their product decides whether gradients vanish or explode."),
+    ("singular value", "奇异值", 3, "How much a matrix stretches a vector along one direction; if the largest singular value of every step's Jacobian is below 1, the gradient must shrink."),
     ("spectral radius", "谱半径", 3, "The largest absolute eigenvalue of W_hh; above 1 repeated products tend to grow, below 1 to shrink."),
+    ("orthogonal initialisation", "正交初始化", 3, "Starting W_hh as an orthogonal matrix, whose singular values are all 1, so that at first the recurrence neither shrinks nor stretches the state."),
     ("gradient clipping", "梯度裁剪", 3, "Rescaling the gradient when its norm exceeds a threshold; it tames explosion but does nothing for vanishing."),
     ("long short-term memory (LSTM)", "长短期记忆网络", 4, "A gated RNN with a cell state that is updated additively, so information and gradients can survive many steps."),
     ("cell state", "细胞状态", 4, "The LSTM's memory C_t, changed only by elementwise forgetting and adding: C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t."),
+    ("gating", "门控", 4, "Multiplying a vector elementwise by gate values in (0, 1), so that the network itself decides, per unit and per step, how much passes."),
     ("gate", "门", 4, "A sigmoid layer whose values in (0, 1) scale another vector elementwise, deciding how much passes."),
     ("forget gate", "遗忘门", 4, "F_t decides how much of the old cell state C_{t-1} is kept."),
     ("input gate", "输入门", 4, "I_t decides how much of the candidate C̃_t is written into the cell state (some Chinese texts, the "
@@ -62,16 +67,22 @@ GLOSSARY = [Term(*row) for row in [
     ("gated recurrent unit (GRU)", "门控循环单元", 5, "A gated RNN with two gates and no separate cell state: the hidden state itself is interpolated."),
     ("reset gate", "重置门", 5, "R_t decides how much of H_{t-1} is used when forming the candidate H̃_t."),
     ("update gate", "更新门", 5, "Z_t interpolates: H_t = Z_t ⊙ H_{t-1} + (1 − Z_t) ⊙ H̃_t, so Z_t = 1 keeps the old state."),
+    ("reset-after (library GRU form)", "重置后置", 5, "The GRU form of cuDNN, PyTorch and Keras: the reset gate scales H_{t-1} W_hh + b_hh after the product, instead of H_{t-1} before it (Cho et al.), which needs one more bias b_hh."),
+    ("time constant", "时间常数", 5, "For a unit whose update gate stays at z, the state decays like z^k, and τ = −1/ln z is the number of steps until a fraction 1/e is left (about 1/(1 − z) when z is close to 1)."),
     ("candidate hidden state", "候选隐藏状态", 5, "H̃_t = tanh(...): the GRU's proposed new state before interpolation."),
     ("encoder–decoder (seq2seq)", "编码器-解码器", 6, "One RNN reads the source, a second generates the target from the first one's states; lengths may differ."),
     ("encoder", "编码器", 6, "The RNN that reads the source sequence into states H_enc."),
     ("decoder", "解码器", 6, "The RNN that generates the output one token at a time, starting from <bos> and stopping at <eos>."),
     ("BOS / EOS token", "开始/结束标记", 6, "Special tokens that start the decoder and let it say that the output is complete."),
     ("teacher forcing", "教师强制", 6, "In training, the decoder is fed the true previous token instead of its own prediction."),
+    ("mixed teacher forcing", "混合教师强制", 6, "In training, the decoder is fed the true previous token with a fixed probability r and its own previous output otherwise."),
+    ("scheduled sampling", "计划采样", 6, "Mixed teacher forcing whose ratio r falls during training, from pure teacher forcing towards feeding the decoder its own tokens (Bengio et al., 2015)."),
     ("exposure bias", "暴露偏差", 6, "At test time the decoder sees its own (possibly wrong) tokens, which teacher forcing never showed it."),
     ("greedy decoding", "贪心解码", 6, "Emit the most probable token at every step; fast, but an early choice cannot be undone."),
+    ("length normalisation", "长度归一化", 6, "Ranking finished hypotheses of different lengths by log P / L^λ, because every extra token lowers the raw log-probability."),
     ("beam search", "束搜索", 6, "Keep the k most probable prefixes at every step; usually better than greedy, still not exhaustive."),
     ("attention", "注意力机制", 6, "At every output step, a softmax-weighted average of all encoder states, weighted by relevance to the decoder state."),
+    ("query / key / value", "查询 / 键 / 值", 6, "In attention, the query (the decoder state S_{t-1}) is compared with every key to give its score, and the values (here the same encoder states H_s) are averaged with the resulting weights."),
     ("context vector", "上下文向量", 6, "The weighted average C_t = Σ_s α_{t,s} H_s that attention hands to the decoder."),
 ]]
 
@@ -93,6 +104,10 @@ FORMULA_SHEET = {   # model -> rows; each row is a list of LaTeX equations (DESI
         "candidate": [],
         "new state": [r"H_t = \tanh(X_t W_{xh} + H_{t-1} W_{hh} + b_h)"],
         "state carried": [r"H_t \in \mathbb{R}^{N \times H}"],
+        "backward": [r"dA_t = dH_t \odot (1 - H_t^2)", r"dW_{xh} \mathrel{+}= X_t^\top dA_t,\ dW_{hh} \mathrel{+}= H_{t-1}^\top dA_t",
+                     r"db_h \mathrel{+}= \textstyle\sum_n dA_t,\ dX_t = dA_t W_{xh}^\top"],
+        "to t-1": [r"dH_{t-1} = dA_t W_{hh}^\top \;(+\, dO_{t-1} W_{hq}^\top)",
+                   r"\text{over } k \text{ steps: a product of } k \text{ Jacobians } \mathrm{diag}(1 - H^2) W_{hh}^\top"],
     },
     "LSTM": {
         "gates": [r"I_t = \sigma(X_t W_{xi} + H_{t-1} W_{hi} + b_i)", r"F_t = \sigma(X_t W_{xf} + H_{t-1} W_{hf} + b_f)",
@@ -100,28 +115,70 @@ FORMULA_SHEET = {   # model -> rows; each row is a list of LaTeX equations (DESI
         "candidate": [r"\tilde{C}_t = \tanh(X_t W_{xc} + H_{t-1} W_{hc} + b_c)"],
         "new state": [r"C_t = F_t \odot C_{t-1} + I_t \odot \tilde{C}_t", r"H_t = O_t \odot \tanh(C_t)"],
         "state carried": [r"(H_t, C_t)"],
+        "backward": [r"dO_t = dH_t \odot \tanh(C_t)", r"dC_t \mathrel{+}= dH_t \odot O_t \odot (1 - \tanh^2 C_t)",
+                     r"dF_t = dC_t \odot C_{t-1},\ dI_t = dC_t \odot \tilde{C}_t,\ d\tilde{C}_t = dC_t \odot I_t",
+                     r"dA^g_t = dG_t \odot G_t \odot (1 - G_t) \text{ for } G = I, F, O", r"dA^c_t = d\tilde{C}_t \odot (1 - \tilde{C}_t^2)"],
+        "to t-1": [r"dC_{t-1} = dC_t \odot F_t \text{ (the cell path)}",
+                   r"dH_{t-1} = \textstyle\sum_{g = i, f, o, c} dA^g_t W_{hg}^\top \;(+\, dO_{t-1} W_{hq}^\top)"],
     },
     "GRU (Cho 2014)": {
         "gates": [r"R_t = \sigma(X_t W_{xr} + H_{t-1} W_{hr} + b_r)", r"Z_t = \sigma(X_t W_{xz} + H_{t-1} W_{hz} + b_z)"],
         "candidate": [r"\tilde{H}_t = \tanh(X_t W_{xh} + (R_t \odot H_{t-1}) W_{hh} + b_h)"],
         "new state": [r"H_t = Z_t \odot H_{t-1} + (1 - Z_t) \odot \tilde{H}_t"],
         "state carried": [r"H_t"],
+        "backward": [r"dZ_t = dH_t \odot (H_{t-1} - \tilde{H}_t),\ d\tilde{H}_t = dH_t \odot (1 - Z_t)",
+                     r"dA^h_t = d\tilde{H}_t \odot (1 - \tilde{H}_t^2),\ dA^z_t = dZ_t \odot Z_t \odot (1 - Z_t)",
+                     r"d(R_t \odot H_{t-1}) = dA^h_t W_{hh}^\top,\ dR_t = d(R_t \odot H_{t-1}) \odot H_{t-1}",
+                     r"dA^r_t = dR_t \odot R_t \odot (1 - R_t)"],
+        "to t-1": [r"dH_{t-1} = dH_t \odot Z_t \text{ (the direct path)}",
+                   r"\quad + d(R_t \odot H_{t-1}) \odot R_t + dA^z_t W_{hz}^\top + dA^r_t W_{hr}^\top"],
     },
     "GRU (reset-after)": {
         "gates": [r"R_t, Z_t \text{ as in Cho}"],
         "candidate": [r"\tilde{H}_t = \tanh(X_t W_{xh} + b_h + R_t \odot (H_{t-1} W_{hh} + b_{hh}))"],
         "new state": [r"H_t = Z_t \odot H_{t-1} + (1 - Z_t) \odot \tilde{H}_t"],
         "state carried": [r"H_t"],
+        "backward": [r"dZ_t, d\tilde{H}_t, dA^h_t, dA^z_t \text{ as in Cho}",
+                     r"dR_t = dA^h_t \odot (H_{t-1} W_{hh} + b_{hh}),\ dA^r_t = dR_t \odot R_t \odot (1 - R_t)",
+                     r"db_{hh} \mathrel{+}= \textstyle\sum_n dA^h_t \odot R_t"],
+        "to t-1": [r"dH_{t-1} = dH_t \odot Z_t + (dA^h_t \odot R_t) W_{hh}^\top",
+                   r"\quad + dA^z_t W_{hz}^\top + dA^r_t W_{hr}^\top"],
     },
     "attention (additive)": {
-        "gates": [r"E_{t,s} = v_a \cdot \tanh(S_{t-1} W_{sa} + H_s W_{ha} + b_a)"],
-        "candidate": [r"\alpha_{t,s} = \exp(E_{t,s}) / \textstyle\sum_{s'} \exp(E_{t,s'})"],
+        "gates": [r"U_{t,s} = \tanh(S_{t-1} W_{sa} + K_s + b_a),\ K_s = H_s W_{ha}", r"e_{t,s} = U_{t,s} v_a"],
+        "candidate": [r"\alpha_{t,s} = m_s \exp(e_{t,s}) / \textstyle\sum_{s'} m_{s'} \exp(e_{t,s'})",
+                      r"m_s = 1 \text{ at real source positions, } 0 \text{ on padding}"],
         "new state": [r"C_t = \textstyle\sum_s \alpha_{t,s} H_s"],
         "state carried": [r"\text{none: } \alpha_t \text{ is recomputed every step}"],
+        "backward": [r"d\alpha_{t,s} = dC_t \cdot H_s", r"de_{t,s} = \alpha_{t,s} (d\alpha_{t,s} - \textstyle\sum_{s'} \alpha_{t,s'} d\alpha_{t,s'})",
+                     r"dU_{t,s} = de_{t,s} v_a^\top,\ dK_{t,s} = dU_{t,s} \odot (1 - U_{t,s}^2)"],
+        "to t-1": [r"dS_{t-1} = (\textstyle\sum_s dK_{t,s}) W_{sa}^\top",
+                   r"dH_s \mathrel{+}= \alpha_{t,s} dC_t + dK_{t,s} W_{ha}^\top"],
     },
 }
 SHEET_ROWS = {"gates": "gates / scores", "candidate": "candidate / weights", "new state": "new state / context",
-              "state carried": "carried to step t+1"}
+              "state carried": "carried to step t+1", "backward": "backward through step t ($d = \\partial L / \\partial$)",
+              "to t-1": "gradient paths to step t−1"}
+
+# What every model shares: derivatives, output layer, losses, decoding. (name, LaTeX equations, note)
+LOSS_SHEET = [
+    ("σ′ and tanh′", [r"\sigma'(a) = \sigma(a)\,(1 - \sigma(a))", r"\tanh'(a) = 1 - \tanh^2(a)"],
+     "why every backward line multiplies by $G(1 - G)$ or $1 - \\tilde{C}^2$: the value, not the pre-activation, is cached"),
+    ("output layer", [r"O_t = H_t W_{hq} + b_q", r"P_t = \mathrm{softmax}(O_t),\ P_{n,v} = e^{O_{n,v}} / \textstyle\sum_{v'} e^{O_{n,v'}}"],
+     "$P_t$ is $(N, V)$; rows sum to 1"),
+    ("softmax + cross-entropy", [r"L = -\tfrac{1}{N} \textstyle\sum_n \log P_{n, y_n}",
+                                 r"\log P = O - \mathrm{logsumexp}(O) \;\Rightarrow\; dO = \tfrac{1}{N} (P - Y)"],
+     "$Y$: one-hot rows of the targets; the gradient never needs the softmax's own Jacobian"),
+    ("masked sequence loss", [r"L = -\textstyle\sum_{n,t} m_{n,t} \log P_{n,t,y_{n,t}} \,/\, \textstyle\sum_{n,t} m_{n,t}",
+                              r"dO_{n,t} = m_{n,t} (P_{n,t} - Y_{n,t}) \,/\, \textstyle\sum_{n,t} m_{n,t}"],
+     "$m_{n,t} = 1$ at real target tokens (the `<eos>` included), 0 at padding: padding adds neither loss nor gradient"),
+    ("BPTT", [r"dW = \textstyle\sum_t dW^{(t)}", r"dH_t = dO_t W_{hq}^\top + (\text{gradient from step } t+1)"],
+     "shared weights collect every step's gradient; the state gradient flows back through the paths above"),
+    ("clipping", [r"g \leftarrow g \cdot \min(1,\ c / \lVert g \rVert)"], "caps exploding gradients; does nothing for vanishing ones"),
+    ("beam search", [r"\log P(y \mid x) = \textstyle\sum_t \log p(y_t \mid y_{<t}, x)",
+                     r"\mathrm{score}(y) = \log P(y \mid x) / L^{\lambda}"],
+     "$L$ tokens, `<eos>` included; $\\lambda = 0$ favours short outputs, $\\lambda = 1$ compares log P per token"),
+]
 SOLVES = {
     "RNN": r"memory of the past in $H_t$, any length $T$, with shared weights",
     "LSTM": "long-term dependencies: an additive cell path the gradient can follow",
@@ -139,9 +196,17 @@ COSTS = {
 COST_KEYS = {"RNN": "rnn", "LSTM": "lstm", "GRU (Cho 2014)": "gru", "GRU (reset-after)": "gru_reset_after"}
 
 
-def formula_sheet():
-    """The formula sheet as a Markdown table, one column per model, side by side."""
+def formula_sheet(per_table=3):
+    """The formula sheet as Markdown: models side by side, at most ``per_table`` to a table.
+
+    Five columns of equations do not fit a 1366 px laptop or a 1280 px projector (the
+    table scrolled sideways); three do, so the sheet is two tables with the same rows.
+    """
     models = list(FORMULA_SHEET)
+    return "\n\n".join(_sheet_table(models[i:i + per_table]) for i in range(0, len(models), per_table))
+
+
+def _sheet_table(models):
     rows = ["| | " + " | ".join(f"**{m}**" for m in models) + " |", "|---" * (len(models) + 1) + "|"]
     for key, label in SHEET_ROWS.items():
         cells = ["<br>".join(f"${eq}$" for eq in FORMULA_SHEET[m][key]) or "—" for m in models]
@@ -150,6 +215,14 @@ def formula_sheet():
     rows.append("| parameters | " + " | ".join(params) + " |")
     rows.append("| solves | " + " | ".join(SOLVES[m] for m in models) + " |")
     rows.append("| costs | " + " | ".join(COSTS[m] for m in models) + " |")
+    return "\n".join(rows)
+
+
+def loss_sheet():
+    """The second half of the formula sheet as a Markdown table: what every model shares
+    (derivatives, output layer, losses and their gradients, BPTT, clipping, beam score)."""
+    rows = ["| | formula | note |", "|---|---|---|"]
+    rows += [f"| {name} | " + "<br>".join(f"${eq}$" for eq in eqs) + f" | {note} |" for name, eqs, note in LOSS_SHEET]
     return "\n".join(rows)
 
 
@@ -360,10 +433,14 @@ MISCONCEPTIONS = [
     Misconception(5, r"The GRU output is $h_t = h_{t-1} \odot r_t + (1 - z_t) \odot \tilde{h}_t$.",
                   r"The update gate interpolates: $H_t = Z_t \odot H_{t-1} + (1 - Z_t) \odot \tilde{H}_t$. The reset "
                   "gate only acts inside the candidate.", _demo_gru_seed_formula, True),
-    Misconception(2, "U and W mean the same thing everywhere (the source uses U for inputs in the RNN but for the "
-                  "recurrent matrix in the GRU).",
-                  "This course names every matrix from-to, $W_{xh}$ $(D, H)$ and $W_{hh}$ $(H, H)$, in every chapter, so a "
-                  "swapped matrix is a shape error whenever $D \\ne H$, not a silent bug.", _demo_notation, True),
+    Misconception(2, r"U and W may change meaning between sections without a word: the source multiplies the input "
+                  r"by U and $h_{t-1}$ by W in its RNN section, but the input by W and $h_{t-1}$ by U in its GRU "
+                  r"section ($r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r)$).",
+                  "A silent switch of notation is an error, not a style: a reader who carries the RNN section's "
+                  "meaning of U into the GRU section misreads every GRU equation. Translate each text into one "
+                  "notation and say so: this course names every matrix from–to, $W_{xh}$ $(D, H)$ and $W_{hh}$ "
+                  "$(H, H)$, in every chapter, so a swapped matrix is a shape error whenever $D \\ne H$, not a "
+                  "silent bug.", _demo_notation, True),
     Misconception(2, "The previous hidden output is added to the next input.",
                   r"It is concatenated with the input, $[X_t, H_{t-1}]$, and multiplied by one stacked matrix, which "
                   r"is the same as $X_t W_{xh} + H_{t-1} W_{hh}$: products are summed, not raw vectors.",

@@ -11,8 +11,11 @@ token per step until <eos>:
     O_t   = [S_t, C_t] W_hq + b_q                  logits over the V target tokens
 
 Training feeds y_{t-1} = the true previous token (teacher forcing) with probability
-``teacher_forcing`` and the model's own previous argmax otherwise (scheduled sampling);
-the loss is the cross-entropy over real (unmasked) target positions. Decoding feeds
+``teacher_forcing`` = r and the model's own previous argmax otherwise, drawn per token. A
+fixed r < 1 for the whole run is *mixed teacher forcing*; *scheduled sampling* (Bengio et
+al., 2015) lowers r during training, from 1 (pure teacher forcing) towards free running:
+``linear_decay`` gives such a schedule, which the training loop passes in step by step.
+The loss is the cross-entropy over real (unmasked) target positions. Decoding feeds
 the model's own tokens: ``greedy_search`` takes the most probable token at each step,
 ``beam_search`` keeps the k best prefixes and ranks finished ones by log P / L^length_norm.
 
@@ -268,6 +271,19 @@ def backward(dO, cache):
     return {k: grads[k] for k in m.params}
 
 
+def linear_decay(step, n_steps, start=1.0, end=0.0):
+    """Scheduled sampling's teacher-forcing ratio at ``step`` (0-based) of ``n_steps``:
+    r = start + (end - start) · step / (n_steps - 1), from ``start`` at the first step to
+    ``end`` at the last (Bengio et al.'s linear schedule; start 1, end 0 averages 0.5)."""
+    check_positive_int("n_steps", n_steps)
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 0 <= step < n_steps:
+        raise ValueError(f"step must be a whole number in [0, n_steps - 1 = {n_steps - 1}]; got {step!r}")
+    for name, value in (("start", start), ("end", end)):
+        if not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a probability in [0, 1]; got {value!r}")
+    return float(start + (end - start) * step / max(n_steps - 1, 1))
+
+
 def target_mask(batch, dtype=np.float64):
     """(N, T_y) 1 at real target tokens (the <eos> included), 0 at padding."""
     return length_mask(batch["tgt_lengths"], batch["tgt"].shape[1], dtype)
@@ -410,11 +426,20 @@ def translate(params, sources, src_vocab, tgt_vocab, max_len=20):
     return ["".join(tgt_vocab.decode(np.array(seq, dtype=np.int64))) for seq in result.sequences()], result
 
 
+def char_matches(prediction, target, start=0):
+    """(right, counted) for one string from position ``start`` on: every position up to the end
+    of the LONGER string counts once, and is right when both strings hold the same character
+    there. A missing character and an extra one (a forgotten <eos>) are both errors."""
+    right = sum(a == b for a, b in zip(prediction[start:], target[start:]))
+    return right, max(len(prediction), len(target)) - start
+
+
 def accuracies(predictions, targets):
     """(exact match, per-character accuracy): the fraction of strings equal to their target,
-    and of target characters matched at the same position (missing characters count as wrong)."""
+    and of character positions that agree (``char_matches``: missing and extra characters
+    both count as wrong, so "1967-02-02-0" for "1967-02-02" scores 10 of 12)."""
     if len(predictions) != len(targets) or not targets:
         raise ValueError(f"predictions and targets must be non-empty lists of one length; got {len(predictions)} and {len(targets)}")
     exact = np.mean([p == t for p, t in zip(predictions, targets)])
-    chars = sum(sum(a == b for a, b in zip(p, t)) for p, t in zip(predictions, targets))
-    return float(exact), float(chars / sum(len(t) for t in targets))
+    right, counted = np.sum([char_matches(p, t) for p, t in zip(predictions, targets)], axis=0)
+    return float(exact), float(right / counted)

@@ -1,7 +1,8 @@
 """Re-check what tools/results_seq2seq.py produced (slow: minutes; CI runs `make test-slow`).
 
 1. The shipped weights are the ones the JSON describes, and reach its held-out accuracies
-   (attention >= 99 % exact match; without attention lower).
+   (attention >= 99 % exact match; without attention lower); the comparison of the fixed
+   teacher-forcing ratio with the decaying schedule holds one run per seed.
 2. The script reproduces them: the first CHECKPOINT_STEP steps of every model (fails fast if
    something changed), and the whole training of every shipped model (about 3 minutes on an
    idle 2-core machine). Float32 training amplifies the last bit of rounding, so on another
@@ -46,6 +47,16 @@ def test_record_matches_the_script_settings(script, record):
     assert record["settings"] == script.SETTINGS
     assert set(record["models"]) == set(script.MODELS)
     assert record["checkpoint_step"] == script.CHECKPOINT_STEP
+
+
+def test_the_schedule_comparison_covers_every_seed_and_starts_with_the_recorded_runs(script, record):
+    comparison = record["schedule_comparison"]
+    assert comparison["seed_offsets"] == [0, *script.COMPARISON_SEEDS]
+    for name in script.COMPARED:
+        for measure, values in comparison[name].items():
+            assert len(values) == len(comparison["seed_offsets"]), (name, measure)
+            assert values[0] == record["models"][name][measure], (name, measure)
+            assert all(0 <= v <= 1 for v in values)
 
 
 def test_shipped_weights_reach_the_stated_heldout_accuracy(script, record, data):

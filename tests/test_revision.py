@@ -28,6 +28,20 @@ def test_glossary_has_30_terms_with_the_required_ones_and_no_duplicates():
     assert len(set(chinese)) == len(chinese)
 
 
+def test_glossary_has_the_terms_the_second_reading_asked_for():
+    # issue 11, item 18: each with its Chinese name, in the chapter that introduces it
+    wanted = {"sequence labelling": ("序列标注", 2), "jacobian matrix": ("雅可比矩阵", 3), "singular value": ("奇异值", 3),
+              "orthogonal initialisation": ("正交初始化", 3), "gating": ("门控", 4), "greedy decoding": ("贪心解码", 6),
+              "context vector": ("上下文向量", 6), "scheduled sampling": ("计划采样", 6),
+              "length normalisation": ("长度归一化", 6), "reset-after": ("重置后置", 5), "time constant": ("时间常数", 5),
+              "query / key / value": ("查询 / 键 / 值", 6)}
+    by_name = {t.english.lower(): t for t in revision.GLOSSARY}
+    for english, (chinese, chapter) in wanted.items():
+        term = next((t for name, t in by_name.items() if name.startswith(english)), None)
+        assert term is not None, english
+        assert (term.chinese, term.chapter) == (chinese, chapter), term
+
+
 def test_glossary_entries_are_one_sentence_each_and_cover_every_chapter():
     for term in revision.GLOSSARY:
         assert re.search(r"[\u4e00-\u9fff]", term.chinese), term
@@ -93,12 +107,37 @@ def test_the_formula_sheet_uses_every_parameter_of_the_code(model, keys):
         assert _latex(key) in column, (model, key)
 
 
-def test_formula_sheet_is_a_side_by_side_table():
-    sheet = revision.formula_sheet().splitlines()
+def test_formula_sheet_is_side_by_side_tables_of_at_most_three_models():
+    tables = [t.splitlines() for t in revision.formula_sheet().split("\n\n")]
     models = list(revision.FORMULA_SHEET)
-    assert all(row.count(" | ") == len(models) for row in sheet if not row.startswith("|---"))
-    assert "H_t = Z_t \\odot H_{t-1} + (1 - Z_t) \\odot \\tilde{H}_t" in sheet[4]
+    assert [t[0].count("**") // 2 for t in tables] == [3, 2]    # 1366 px fits three columns of equations
+    assert "".join(t[0] for t in tables).count("**") // 2 == len(models)
+    for table in tables:
+        columns = table[0].count(" | ")
+        assert all(row.count(" | ") == columns for row in table if not row.startswith("|---"))
+    assert "H_t = Z_t \\odot H_{t-1} + (1 - Z_t) \\odot \\tilde{H}_t" in tables[0][4]
     assert "4(DH + H² + H)" in revision.formula_sheet()
+
+
+def test_formula_sheet_has_backward_rows_and_gradient_paths_for_every_model():
+    for model, rows in revision.FORMULA_SHEET.items():
+        assert rows["backward"] and rows["to t-1"], model
+        assert all(eq.startswith(("d", r"\text", r"\quad")) for eq in rows["to t-1"]), model
+    sheet = revision.formula_sheet()
+    for formula in (r"dC_{t-1} = dC_t \odot F_t", r"dH_{t-1} = dH_t \odot Z_t", r"dA_t = dH_t \odot (1 - H_t^2)",
+                    r"dR_t = dA^h_t \odot (H_{t-1} W_{hh} + b_{hh})", r"m_s \exp(e_{t,s})", r"dS_{t-1}"):
+        assert formula in sheet, formula
+    assert "backward through step t" in sheet and "gradient paths to step t−1" in sheet
+
+
+def test_loss_sheet_has_the_shared_formulas():
+    sheet = revision.loss_sheet().splitlines()
+    assert sheet[0] == "| | formula | note |" and len(sheet) == 2 + len(revision.LOSS_SHEET)
+    assert all(row.count(" | ") == 2 for row in sheet if not row.startswith("|---"))
+    text = revision.loss_sheet()
+    for formula in (r"\sigma'(a) = \sigma(a)\,(1 - \sigma(a))", r"\tanh'(a) = 1 - \tanh^2(a)", "(P - Y)",
+                    r"m_{n,t} (P_{n,t} - Y_{n,t})", r"\log P(y \mid x) / L^{\lambda}"):
+        assert formula in text, formula
 
 
 def test_parameter_counts_equal_the_sizes_of_the_real_parameters():

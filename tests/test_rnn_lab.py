@@ -108,6 +108,19 @@ def test_draw_encoder_decoder_has_one_decoder_step_per_output_plus_eos():
     fig = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"))
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert labels.count("enc") == 2 and labels.count("dec") == 4 and "<eos>" in labels and "<bos>" in labels
+    assert "context" in labels and not any("every step" in label for label in labels)
+
+
+def test_draw_encoder_decoder_can_feed_the_context_to_every_decoder_step():
+    fig = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"), context_every_step=True)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert "C = S₀ at every step" in labels and "S₀ = start" in labels
+    plain = rnn_lab.draw_encoder_decoder(("a", "b"), ("x", "y", "z"))
+
+    def n_segments(figure):
+        return sum(len(c.get_segments()) for c in figure.axes[0].collections if hasattr(c, "get_segments"))
+    # the bus: a drop from the encoder, one horizontal line, one branch up into each of the 4 decoder steps
+    assert n_segments(fig) == n_segments(plain) + 2 + 4
 
 
 @pytest.mark.parametrize("output,n_outputs", [("every step", 4), ("last step", 1), ("none", 0)])

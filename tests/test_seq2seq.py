@@ -36,7 +36,7 @@ def test_full_seq2seq_loss_gradient_matches_finite_differences(rng, cell, attent
     params = make_model(rng, cell, attention)
     batch = make_batch()
 
-    # scheduled sampling (ratio 0.5) with a fixed seed: the same tokens are fed at every evaluation
+    # mixed teacher forcing (ratio 0.5) with a fixed seed: the same tokens are fed at every evaluation
     def loss():
         return s2s.loss_and_grads(params, batch, 0.5, np.random.default_rng(1))[0]
 
@@ -215,6 +215,28 @@ def test_translate_and_accuracies(rng):
     assert len(outputs) == 3 and all(set(o) <= set("xy") and len(o) <= 4 for o in outputs)
     assert len(result.extras) == result.tokens.shape[1] and result.extras[0].shape == (3, 3)
     assert s2s.accuracies(["2026-11-27", "2026-11-2"], ["2026-11-27", "2026-11-28"]) == (0.5, 19 / 20)
+
+
+def test_extra_characters_count_as_errors():
+    # a forgotten <eos>: the first 10 characters are right, the 2 extra ones are wrong
+    assert s2s.accuracies(["1967-02-02-0"], ["1967-02-02"]) == (0.0, 10 / 12)
+    assert s2s.accuracies(["1967-02-02", "1967-02-0"], ["1967-02-02", "1967-02-02"]) == (0.5, 19 / 20)
+    assert s2s.char_matches("1967-02-02-0", "1967-02-02", start=5) == (5, 7)
+    assert s2s.char_matches("", "abc") == (0, 3)
+
+
+def test_linear_decay_goes_from_start_to_end_with_mean_half():
+    ratios = [s2s.linear_decay(step, 3000) for step in range(3000)]
+    assert ratios[0] == 1.0 and ratios[-1] == 0.0 and np.all(np.diff(ratios) < 0)
+    assert np.mean(ratios) == pytest.approx(0.5, abs=1e-12)
+    assert s2s.linear_decay(1, 3, start=0.9, end=0.5) == pytest.approx(0.7)
+    assert s2s.linear_decay(0, 1) == 1.0
+    with pytest.raises(ValueError, match=r"step must be a whole number in \[0, n_steps - 1 = 9\]; got 10"):
+        s2s.linear_decay(10, 10)
+    with pytest.raises(ValueError, match=r"end must be a probability in \[0, 1\]; got -0.5"):
+        s2s.linear_decay(0, 10, end=-0.5)
+    with pytest.raises(ValueError, match="n_steps must be a positive integer; got 0"):
+        s2s.linear_decay(0, 0)
 
 
 def test_messages(rng):

@@ -29,6 +29,13 @@ def test_attention_experiment_decodes_typed_dates(model, text, expected):
     assert expected in result.text and "a real calendar day" in result.text
 
 
+def test_near_certain_probabilities_are_shown_with_their_distance_from_one():
+    assert lab._probability(0.8734) == "0.873" and lab._probability(0.99958) == "1 − 4.2e-04"
+    result = lab.attention_experiment("Fri, Nov 27 2026", lab.load_date_model("attention"))
+    lowest = result.values["p_chosen"].min()
+    assert lowest > 0.999 and f"P = 1 − {1 - lowest:.1e})" in result.text
+
+
 @pytest.mark.parametrize("text, message", [
     ("", "Type a date first"), ("   ", "Type a date first"),
     ("x" * 33, "That is 33 characters; the model reads at most 32"),
@@ -84,6 +91,14 @@ def test_forcing_puts_the_wrong_digit_and_accuracy_counts_only_later_characters(
     result = s2s.greedy_search(lab._forcing(step_fn, 2, forced), state, 2, max_len=12)
     assert np.all(result.tokens[:, 2] == tgt_vocab.stoi["7"])
     acc = lab.forced_error_accuracy(model, sources, targets, 2)
+    # the forced digit is true + 5 (mod 10): 2026 -> 2076; count what follows by hand, an extra
+    # character (no <eos>) included
+    forced = np.full(2, tgt_vocab.stoi["7"])
+    step_fn, state = s2s.decoder_stepper(model, batch["src"], batch["src_lengths"])
+    result = s2s.greedy_search(lab._forcing(step_fn, 2, forced), state, 2, max_len=12)
+    outputs = ["".join(tgt_vocab.decode(np.array(seq))) for seq in result.sequences()]
+    right = sum(sum(a == b for a, b in zip(o[3:], t[3:])) for o, t in zip(outputs, targets))
+    assert acc == pytest.approx(right / sum(max(len(o), len(t)) - 3 for o, t in zip(outputs, targets)))
     assert 0 <= acc <= 1
     with pytest.raises(ValueError, match="position must index a digit of YYYY-MM-DD"):
         lab.forced_error_accuracy(model, sources, targets, 4)

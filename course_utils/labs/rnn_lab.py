@@ -117,9 +117,11 @@ def draw_unrolled(T, t=None, ax=None, output="every step"):
     return ax.figure
 
 
-def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "las", "RNN"), ax=None):
+def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "las", "RNN"), ax=None,
+                         context_every_step=False):
     """Asynchronous sequence -> sequence: an encoder RNN reads the source, its last state
-    starts a decoder RNN that emits the target one token at a time from <bos> until <eos>."""
+    starts a decoder RNN that emits the target one token at a time from <bos> until <eos>.
+    ``context_every_step``: also feed that state C to every decoder step (chapter 06's model)."""
     n_src, n_tgt = len(source), len(target) + 1
     ax = _diagram_axes(ax, 1.05 * (n_src + n_tgt) + 1.2)
     canvas = _Canvas(ax, marker=_Canvas.WIDE, size=2100, gap_x=0.36)
@@ -130,7 +132,8 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
         if i:
             canvas.arrow((i - 1, 1), (i, 1), PALETTE[0])
     x0 = n_src + 0.4
-    canvas.arrow((n_src - 1, 1), (x0, 1), PALETTE[5], "context", (n_src - 0.3, 1.25))
+    canvas.arrow((n_src - 1, 1), (x0, 1), PALETTE[5], "S₀ = start" if context_every_step else "context",
+                 (n_src - 0.3, 1.25))
     inputs = ["<bos>", *target]
     outputs = [*target, "<eos>"]
     for j in range(n_tgt):
@@ -143,6 +146,13 @@ def draw_encoder_decoder(source=("I", "like", "RNNs"), target=("me", "gustan", "
         if j:
             canvas.arrow((x - 1, 1), (x, 1), PALETTE[3])
             canvas.arrow((x - 1, 2), (x, 0), GREY)  # the previous output is the next input
+    if context_every_step:   # a bus below the decoder row, one branch up into every decoder step
+        bus_y, left, right = 0.5, n_src - 1 + 0.3, x0 + n_tgt - 1 + 0.3
+        canvas.segments += [((left, 0.7), (left, bus_y), PALETTE[5]), ((left, bus_y), (right, bus_y), PALETTE[5])]
+        for j in range(n_tgt):
+            canvas.segments.append(((x0 + j + 0.3, bus_y), (x0 + j + 0.3, 0.7), PALETTE[5]))
+            canvas.heads.append((x0 + j + 0.3, 0.7, PALETTE[5], 90.0))
+        canvas.texts.append((x0 - 0.55, bus_y - 0.14, "C = S₀ at every step", PALETTE[5], 9))
     canvas.draw()
     ax.set_xlim(-0.6, x0 + n_tgt - 0.3)
     ax.set_ylim(-0.4, 2.4)
@@ -263,17 +273,25 @@ def _check_text(text, vocab, what):
     return None
 
 
+def check_sampling_controls(temperature, seed):
+    """None if a sampling widget can use these controls, else the message (also used by poems_lab)."""
+    if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
+            and 0.05 <= temperature <= 10):
+        return f"temperature must be between 0.05 and 10; got {temperature!r}."
+    if not (is_whole(seed) and seed >= 0):
+        return f"seed must be a whole number >= 0; got {seed!r}."
+    return None
+
+
 def sample_experiment(prompt, temperature, params, vocab, cell="rnn", n_chars=200, seed=0):
     """Widget: continue ``prompt`` with sampled characters; the bars show the next-character
     distribution after the prompt at this temperature."""
     message = _check_text(prompt, vocab, "prompt")
     if message:
         return problem(message)
-    if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
-            and 0.05 <= temperature <= 10):
-        return problem(f"temperature must be between 0.05 and 10; got {temperature!r}.")
-    if not (is_whole(seed) and seed >= 0):
-        return problem(f"seed must be a whole number >= 0; got {seed!r}.")
+    message = check_sampling_controls(temperature, seed)
+    if message:
+        return problem(message)
     _, P, _ = sm.run_ids(params, vocab.encode(prompt), cell)
     logp = np.log(np.maximum(P[-1], 1e-300)) / temperature
     logp[[vocab.pad_id, vocab.bos_id, vocab.eos_id, vocab.unk_id]] = -np.inf

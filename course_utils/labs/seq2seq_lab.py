@@ -46,8 +46,8 @@ def _label(char):
 def decode_date(text, params, max_len=MAX_OUTPUT):
     """Greedy decoding of one typed date (checked with ``dates.check_source``).
 
-    Returns a dict: output (str), chars (output tokens incl. "<eos>"), probs (L, V) every
-    step's distribution, p_chosen (L,), alpha (L, T_x) or None, log_prob (float).
+    Returns a dict: output (str), chars (output tokens incl. "<eos>"), p_chosen (L,) the
+    probability of each emitted token, alpha (L, T_x) or None, log_prob (float).
     """
     dates.check_source(text)
     src_vocab, tgt_vocab = vocabs()
@@ -88,8 +88,9 @@ def forced_error_accuracy(params, sources, targets, position):
     """Exposure bias, measured: put one wrong digit at output ``position`` and decode the rest greedily.
 
     The wrong digit is the true one + 5 (mod 10). Returns the fraction of the characters
-    AFTER ``position`` that are still right: a model that only ever saw correct prefixes
-    in training may be thrown off by its own mistake.
+    AFTER ``position`` that are still right (``seq2seq.char_matches``: a missing or an extra
+    character counts as wrong): a model that only ever saw correct prefixes in training may
+    be thrown off by its own mistake.
     """
     if not 0 <= position < dates.TARGET_LEN or position in (4, 7):
         raise ValueError(f"position must index a digit of YYYY-MM-DD (0-3, 5-6, 8-9); got {position!r}")
@@ -100,8 +101,8 @@ def forced_error_accuracy(params, sources, targets, position):
     step_fn, state = s2s.decoder_stepper(params, batch["src"], batch["src_lengths"])
     result = s2s.greedy_search(_forcing(step_fn, position, forced), state, len(sources), max_len=MAX_OUTPUT)
     outputs = ["".join(tgt_vocab.decode(np.array(seq, dtype=np.int64))) for seq in result.sequences()]
-    right = sum(sum(a == b for a, b in zip(o[position + 1:], t[position + 1:])) for o, t in zip(outputs, targets))
-    return right / sum(len(t) - position - 1 for t in targets)
+    right, counted = np.sum([s2s.char_matches(o, t, position + 1) for o, t in zip(outputs, targets)], axis=0)
+    return float(right / counted)
 
 
 def beam_improvements(params, sources, targets, k=3, length_norm=1.0):
@@ -157,10 +158,15 @@ def attention_experiment(text, params):
     verdict = "a real calendar day" if valid else "NOT a valid YYYY-MM-DD date"
     lowest = int(np.argmin(p_chosen))
     text_out = (f"{text!r} -> {out['output']}  ({verdict})\n"
-                f"P(whole output) = {np.exp(out['log_prob']):.3f}; least sure at step {lowest + 1} "
-                f"('{rows[lowest]}', P = {p_chosen[lowest]:.3f})")
+                f"P(whole output) = {_probability(np.exp(out['log_prob']))}; least sure at step {lowest + 1} "
+                f"('{rows[lowest]}', P = {_probability(p_chosen[lowest])})")
     return Result(text=text_out, fig=fig, values={"output": out["output"], "alpha": alpha,
                                                   "p_chosen": p_chosen, "valid": valid})
+
+
+def _probability(p):
+    """0.873 as '0.873', but 0.99958 as '1 − 4.2e-04': three decimals would show it as 1.000."""
+    return f"{p:.3f}" if p < 0.999 else f"1 − {1 - p:.1e}"
 
 
 MAX_LENGTH_NORM = 5   # λ beyond a few only flattens every score towards 0
@@ -186,9 +192,11 @@ def beam_experiment(text, k, params, length_norm=1.0):
     show = lambda h: "".join(tgt_vocab.decode(np.array(h.tokens, dtype=np.int64))) + ("" if h.finished else "…")  # noqa: E731
     labels = [show(h) for h in beams]
     scores = np.array([h.score for h in beams])
-    height = 0.3 * len(beams) + 1.2
-    fig, ax = plt.subplots(figsize=(6.4, height), dpi=72)
-    fig.subplots_adjust(left=0.2, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height)
+    # narrow enough (5.4 in) for the candidates' table to sit beside it at 1366 px, so the
+    # table stays above the fold at 768 px even for k = 10
+    height = 0.26 * len(beams) + 1.2
+    fig, ax = plt.subplots(figsize=(5.4, height), dpi=72)
+    fig.subplots_adjust(left=0.24, right=0.96, bottom=0.55 / height, top=1 - 0.35 / height)
     colours = [PALETTE[2] if h.tokens == greedy.tokens else PALETTE[0] for h in beams]
     ax.barh(np.arange(len(beams)), np.exp(scores), color=colours)
     ax.set_yticks(np.arange(len(beams)), labels=labels, family="monospace")
@@ -196,7 +204,7 @@ def beam_experiment(text, k, params, length_norm=1.0):
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"exp(score) = exp(log P / L^λ), λ = {length_norm:g}"
                   + (" (per-token probability)" if length_norm == 1 else ""))
-    ax.set_title(f"Beam width {k}: best first (green = greedy's output)")
+    fig.suptitle(f"Beam width {k}: best first (green = greedy's output)", x=0.02, ha="left", fontsize=10)
     lines = [f"{'rank':>4}  {'output':<12} {'log P':>8} {'score':>8}"]
     for rank, (h, label) in enumerate(zip(beams, labels), 1):
         lines.append(f"{rank:>4}  {label:<12} {h.log_prob:>8.3f} {h.score:>8.3f}")

@@ -40,8 +40,9 @@ QUESTIONS = [
          "The bias b_q of the output layer grows during training",
          "Attention weights concentrate on the first characters",
          "The encoder sees some formats more often than others"), 0,
-        "Scheduled sampling (feeding the model's own token with probability 1 − ratio during training) "
-        "exposes it to its mistakes; the notebook measures both models free-running and after a forced error.",
+        "Mixed teacher forcing (feeding the model's own token with probability 1 − r during training) exposes it "
+        "to its mistakes; scheduled sampling lowers r as training goes on. The notebook measures the models "
+        "free-running and after a forced error.",
     ),
     Question(
         "ch06-beam-width-one", 6,
