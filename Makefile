@@ -23,7 +23,7 @@ PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-saniti
 
 SEED ?= 0
 
-.PHONY: practice-paper help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser \
+.PHONY: practice-paper formula-sheet help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser \
         workbooks autograde test-workbooks
 
 help:
@@ -37,8 +37,9 @@ help:
 	@echo "make bench          notebook execution times and widget latencies"
 	@echo "make results        re-run the deterministic training scripts tools/results_*.py"
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
-	@echo "make test-browser   run every notebook in JupyterLab in headless Chromium: widgets render and update"
+	@echo "make test-browser   every notebook in JupyterLab and the static site in headless Chromium (layout, math, latency)"
 	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
+	@echo "make formula-sheet  the one-page A4 formula sheet in row and column form (build/formula_sheet.html)"
 	@echo "make workbooks      re-run the workbooks' solutions and regenerate the student versions with nbgrader"
 	@echo "make autograde SUBMISSIONS=dir   grade students' workbooks (dir/<student>/<workbook>.ipynb): score table + feedback"
 	@echo "make test-workbooks nbgrader on the workbooks: student versions up to date, autograde full marks / zero"
@@ -117,7 +118,7 @@ results: $(STAMP)
 
 # A static copy of the course for reading and revising on any device, kernel-free.
 html: $(STAMP)
-	$(BIN)/python tools/build_site.py --out site $(NOTEBOOKS)
+	$(BIN)/python tools/build_site.py --out site
 
 # The widgets in a real browser. Needs Debian's Chromium (apt-get install chromium);
 # Playwright (the `browser` extra) drives it and never downloads a browser.
@@ -127,13 +128,19 @@ $(BROWSER_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[browser]"
 	@touch $(BROWSER_STAMP)
 
+# pytest-playwright: one item per notebook and check, at 1366x768 in JupyterLab and at
+# 390x844 and 1366x768 on the static site; traces of failed notebooks in build/browser/.
 test-browser: $(BROWSER_STAMP)
-	$(BIN)/python tools/browser_test.py $(NOTEBOOKS)
+	COURSE_BROWSER_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup \
+	    --output build/browser/artifacts --tracing retain-on-failure --screenshot only-on-failure tests/browser
 
 # Hand-calculation drills (course_utils.drills) as a printable paper: build/practice_paper_seed$(SEED).html
 practice-paper: $(STAMP)
 	$(BIN)/python tools/practice_paper.py --seed $(SEED)
 
+# The one-page formula sheet (course_utils.formula_sheet), row and column form: build/formula_sheet.html
+formula-sheet: $(STAMP)
+	$(BIN)/python tools/formula_sheet.py
 # Workbooks (notebooks/workbook/): the learner writes the code. The solutions with nbgrader's
 # markers are the source; nbgrader (the `teach` extra) makes the student versions and grades.
 WORKBOOK_SOLUTIONS := $(sort $(wildcard notebooks/workbook/solutions/*.ipynb))

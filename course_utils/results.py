@@ -10,6 +10,8 @@ that says which script recreates it.
     chance_lags(record)          the lags at which every run of a sweep is at chance
     load_seq2seq()               seq2seq.json: what tools/results_seq2seq.py measured (06)
     load_date_model("attention") seq2seq_<name>.npz: the shipped date-translation weights (06)
+    load_poems()                 poems.json: the Tang-poem LMs' perplexity and form accuracy (02, 04, 05)
+    load_poem_model("gru")       poems_<cell>.npz: the shipped Tang-poem language models (02, 04, 05)
 """
 
 import json
@@ -65,3 +67,30 @@ def load_date_model(name):
                          "Run `make results` to (re)create them.")
     with np.load(RESULTS / f"seq2seq_{name}.npz") as archive:
         return {k: archive[k] for k in archive.files}
+
+
+POEM_CELLS = ("rnn", "lstm", "gru")
+
+
+def load_poems():
+    """What tools/results_poems.py measured: settings, vocabulary size, the uniform model's score,
+    the training poems' form ("train_form") and per cell ("models"[cell]) the parameter count,
+    held-out cross-entropy and perplexity and the form of sampled poems per temperature and seed."""
+    return json.loads(_path("poems.json", "python tools/results_poems.py").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _poem_model(cell):
+    with np.load(_path(f"poems_{cell}.npz", f"python tools/results_poems.py --cells {cell}")) as archive:
+        return {k: archive[k] for k in archive.files}
+
+
+def load_poem_model(cell):
+    """The shipped float32 parameters of the Tang-poem language model with ``cell`` ("rnn", "lstm", "gru"):
+    a fresh dict (E, the cell's weights, W_hq, b_q) of read-only arrays, cached after the first load."""
+    if cell not in POEM_CELLS:
+        raise ValueError(f"cell must be one of {list(POEM_CELLS)}; got {cell!r}")
+    params = dict(_poem_model(cell))
+    for v in params.values():
+        v.flags.writeable = False
+    return params

@@ -196,9 +196,17 @@ COSTS = {
 COST_KEYS = {"RNN": "rnn", "LSTM": "lstm", "GRU (Cho 2014)": "gru", "GRU (reset-after)": "gru_reset_after"}
 
 
-def formula_sheet():
-    """The formula sheet as a Markdown table, one column per model, side by side."""
+def formula_sheet(per_table=3):
+    """The formula sheet as Markdown: models side by side, at most ``per_table`` to a table.
+
+    Five columns of equations do not fit a 1366 px laptop or a 1280 px projector (the
+    table scrolled sideways); three do, so the sheet is two tables with the same rows.
+    """
     models = list(FORMULA_SHEET)
+    return "\n\n".join(_sheet_table(models[i:i + per_table]) for i in range(0, len(models), per_table))
+
+
+def _sheet_table(models):
     rows = ["| | " + " | ".join(f"**{m}**" for m in models) + " |", "|---" * (len(models) + 1) + "|"]
     for key, label in SHEET_ROWS.items():
         cells = ["<br>".join(f"${eq}$" for eq in FORMULA_SHEET[m][key]) or "—" for m in models]

@@ -235,7 +235,8 @@ def test_generate_is_seeded_and_validated():
 
 def test_practice_paper_has_every_question_and_its_key():
     page = practice_paper(seed=3)
-    assert page.count("<div class='q'>") == 2 * len(drills.KINDS)
+    from course_utils.drills.render import EXAM_PART
+    assert page.count("<div class='q'>") == 2 * (len(drills.KINDS) + sum(EXAM_PART.values()))
     assert "Answer key · 参考答案" in page and "@page { size: A4" in page and "page-break-before" in page
     for kind in drills.KINDS:
         assert generate(kind, 3).title_zh in page
@@ -250,3 +251,16 @@ def test_make_practice_paper_writes_the_file(tmp_path, capsys):
     page = out.read_text(encoding="utf-8")
     assert page == practice_paper(2, ["rnn_step", "beam_search"])
     assert "wrote" in capsys.readouterr().out
+
+
+def test_practice_paper_part_b_draws_exam_questions_with_their_answers():
+    from course_utils.drills.render import EXAM_PART, exam_selection
+    chosen = exam_selection(3)
+    assert [q.kind for q in chosen] == [k for k, n in EXAM_PART.items() for _ in range(n)]
+    assert exam_selection(3) == chosen and len({q.qid for q in chosen}) == len(chosen)
+    page = practice_paper(seed=3)
+    for q in chosen:
+        assert q.prompt_zh in page
+    assert page.count("<svg") == sum(q.drawing is not None for q in chosen)      # the diagram in the key
+    with pytest.raises(ValueError, match=r"counts\['term'\] must be between 0 and"):
+        exam_selection(3, {"term": 99})

@@ -13,7 +13,7 @@ import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 EXPECTED = ["00_start_here", "01_mlp_recap", "02_rnn", "03_long_term_dependencies", "04_lstm",
-            "05_gru", "06_encoder_decoder", "07_exam_revision"]
+            "05_gru", "06_encoder_decoder", "06b_bidirectional_deep_attention", "07_exam_revision"]
 
 
 def load(path):

@@ -38,6 +38,7 @@ def test_every_shipped_file_has_a_reader():
     """A new file in course_utils/results/ needs a function here (and a line in its README)."""
     readers = {f"lag_sweep_{name}.json" for name in results.SWEEPS} | {"seq2seq.json"}
     readers |= {f"seq2seq_{name}.npz" for name in results.date_models()}
+    readers |= {"poems.json"} | {f"poems_{cell}.npz" for cell in results.POEM_CELLS}
     shipped = {p.name for p in results.RESULTS.iterdir() if p.suffix in (".json", ".npz")}
     assert shipped == readers
     for name in results.SWEEPS:
@@ -48,3 +49,27 @@ def test_every_shipped_file_has_a_reader():
         assert params and all(v.dtype == np.float32 for v in params.values())
     with pytest.raises(ValueError, match="name must be a shipped model"):
         results.load_date_model("big")
+
+
+def test_poem_models_load_as_float32_and_cannot_be_changed_in_place():
+    record = results.load_poems()
+    for cell in results.POEM_CELLS:
+        params = results.load_poem_model(cell)
+        assert all(v.dtype == np.float32 for v in params.values())
+        assert sum(v.size for v in params.values()) == record["models"][cell]["n_params"]
+        with pytest.raises(ValueError, match="read-only"):
+            params["W_hq"][0, 0] = 1.0
+    with pytest.raises(ValueError, match=r"cell must be one of \['rnn', 'lstm', 'gru'\]; got 'tcn'"):
+        results.load_poem_model("tcn")
+
+
+def test_a_missing_poem_model_names_the_script(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "RESULTS", tmp_path)
+    results._poem_model.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match=r"run `python tools/results_poems.py --cells lstm`"):
+            results.load_poem_model("lstm")
+        with pytest.raises(FileNotFoundError, match=r"run `python tools/results_poems.py`"):
+            results.load_poems()
+    finally:
+        results._poem_model.cache_clear()

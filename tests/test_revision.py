@@ -107,11 +107,15 @@ def test_the_formula_sheet_uses_every_parameter_of_the_code(model, keys):
         assert _latex(key) in column, (model, key)
 
 
-def test_formula_sheet_is_a_side_by_side_table():
-    sheet = revision.formula_sheet().splitlines()
+def test_formula_sheet_is_side_by_side_tables_of_at_most_three_models():
+    tables = [t.splitlines() for t in revision.formula_sheet().split("\n\n")]
     models = list(revision.FORMULA_SHEET)
-    assert all(row.count(" | ") == len(models) for row in sheet if not row.startswith("|---"))
-    assert "H_t = Z_t \\odot H_{t-1} + (1 - Z_t) \\odot \\tilde{H}_t" in sheet[4]
+    assert [t[0].count("**") // 2 for t in tables] == [3, 2]    # 1366 px fits three columns of equations
+    assert "".join(t[0] for t in tables).count("**") // 2 == len(models)
+    for table in tables:
+        columns = table[0].count(" | ")
+        assert all(row.count(" | ") == columns for row in table if not row.startswith("|---"))
+    assert "H_t = Z_t \\odot H_{t-1} + (1 - Z_t) \\odot \\tilde{H}_t" in tables[0][4]
     assert "4(DH + H² + H)" in revision.formula_sheet()
 
 

@@ -4,6 +4,7 @@ The site is built once into a temporary folder; links are read back from the
 written HTML with a real HTML parser (independently of the builder's rewriting).
 """
 
+import html
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,9 +13,12 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from tools_loader import load_tool
 
+from course_utils import quizbank
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+QUIZ_MIME = "application/vnd.course-utils.quiz+json"
 
 
 def load_builder():
@@ -116,24 +120,87 @@ def test_pages_have_previous_and_next_links_in_course_order(site):
             assert f"{stems[i + 1]}.html" in links
 
 
-def test_outputs_are_kept_and_widgets_degrade_to_a_note(site):
+def test_outputs_are_kept_quizzes_become_questions_and_experiments_figures(site):
     _, _, _, pages = site
+    bank = {q.qid: q for q in quizbank.all_questions()}
     for nb_path in NOTEBOOKS:
         nb = json.loads(nb_path.read_text())
+        raw = (site[0] / f"{nb_path.stem}.html").read_text(encoding="utf-8")
         text = "".join(pages[f"{nb_path.stem}.html"].text)
-        n_widgets = 0
+        experiments = quizzes = 0
         for cell in nb["cells"]:
             for out in cell.get("outputs", []):
+                data = out.get("data", {})
                 if out["output_type"] == "stream" and out["name"] == "stdout" and "".join(out["text"]).strip():
                     first_line = "".join(out["text"]).strip().splitlines()[0]  # (a lone newline chunk: skipped)
-                    assert first_line in text, f"{nb_path.name}: output {first_line!r} missing"
-                if WIDGET_MIME in out.get("data", {}):
-                    n_widgets += 1
-                    plain = "".join(out["data"].get("text/plain", ""))
-                    assert plain in text
-        assert text.count("This page is a static copy") == n_widgets
-        raw = (site[0] / f"{nb_path.stem}.html").read_text(encoding="utf-8")
+                    assert html.escape(first_line, quote=False) in raw or first_line in text, \
+                        f"{nb_path.name}: output {first_line!r} missing"
+                if QUIZ_MIME in data:
+                    quizzes += 1
+                    for qid in data[QUIZ_MIME]["qids"]:  # every question, from the quiz bank, answer folded
+                        assert f'id="quiz-{qid}"' in raw
+                        letter = "ABCDEFGHIJ"[bank[qid].answer]
+                        item = raw.split(f'id="quiz-{qid}"', 1)[1].split("</li>\n", 1)[0]
+                        assert f"<summary>Answer</summary><p><b>{letter}</b>:" in item.replace("\n", "")
+                if "".join(data.get("text/plain", "")).startswith("Interactive experiment"):
+                    experiments += 1
+        assert text.count("the figure for the initial settings; it is interactive in JupyterLab") + \
+            text.count("Interactive in JupyterLab") == experiments
+        assert raw.count('class="static-quiz"') == quizzes
+        assert ": run this cell to" not in text  # no widget's "run this cell" hint on a page without a kernel
         assert WIDGET_MIME not in raw  # no widget view left for a (missing) widget manager
+
+
+def test_math_is_rendered_by_the_sites_own_mathjax(site):
+    out, _, _, pages = site
+    assert (out / "_static" / "mathjax" / "MathJax.js").is_file()
+    for name, page in pages.items():
+        scripts = [url for tag, url in page.links if tag == "script"]
+        assert any(url.startswith("_static/mathjax/MathJax.js?config=") for url in scripts), name
+        assert all(not urlsplit(url).scheme for url in scripts), f"{name} loads a script from the network"
+
+
+def test_the_index_numbers_chapters_like_their_files(site):
+    out, _, _, pages = site
+    raw = (out / "index.html").read_text(encoding="utf-8")
+    assert '<span class="number">00</span><a class="chapter" href="00_start_here.html">' in raw
+    assert "<ol" not in raw  # an ordered list would number chapter 00 as "1."
+
+
+def test_printed_tables_keep_their_columns_and_prose_wraps():
+    builder = load_builder()
+    assert builder.is_table("cell   H  params\nrnn   32   1,476\nlstm  32   5,508")
+    assert not builder.is_table("Training diverged at step 1: the loss became inf.\nTry a smaller rate.")
+    page = ('<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain">\n'
+            "<pre>a   1\nb   2\n</pre></div>")
+    assert '<pre class="printed-table">' in builder.phone_layout(page)
+
+
+def test_a_figure_is_framed_at_its_natural_width_for_tap_to_zoom():
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(4, 2), dpi=100)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    png = base64.b64encode(buffer.getvalue()).decode()
+    builder = load_builder()
+    assert builder.png_width(png) == 400
+    assert "width:400px;min-width:min(34rem,400px)" in builder.figure_html(png)
+
+
+def test_workbooks_are_part_of_the_course_and_named_by_folder(tmp_path):
+    builder = load_builder()
+    (tmp_path / "notebooks" / "workbook").mkdir(parents=True)
+    for path in ("notebooks/01_a.ipynb", "notebooks/workbook/01_a.ipynb"):
+        (tmp_path / path).write_text("{}")
+    found = builder.course_notebooks(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["notebooks/01_a.ipynb",
+                                                                   "notebooks/workbook/01_a.ipynb"]
+    assert [builder.page_stem(p) for p in found] == ["01_a", "workbook-01_a"]
 
 
 def test_a_link_to_a_missing_notebook_is_reported(tmp_path):

@@ -10,19 +10,26 @@ Each notebook is rendered with its saved outputs by nbconvert's HTML exporter
   ``02_rnn.html#Backpropagation``; other relative links that point at a file of
   the repository (a module, a data file) get a copy of that file under ``files/``;
 - every page has a viewport meta tag, a shared stylesheet that adapts to a phone
-  (prompts hidden, wide tables and code scroll sideways, images shrink), and
-  contents / previous / next links at the top and bottom;
-- widget outputs cannot run without a kernel: they show their plain-text form and
-  a note saying where to use them.
+  (prompts hidden; printed tables, wide tables and code scroll sideways; figures
+  stay at a readable width and open full size when tapped), and contents /
+  previous / next links at the top and bottom;
+- formulas are typeset by the site's own copy of MathJax (tools/site_assets.py):
+  no CDN, so the site works offline and from any static host;
+- widgets cannot run without a kernel: a quiz becomes its questions with the
+  answers folded (rendered from the quiz bank, the single source, by the question
+  ids the notebook stored); an experiment becomes the figure it showed for its
+  initial settings with a one-line note; any other widget shows its text form.
 
 The exit status is 1 when a link to a notebook names one that does not exist
 (the pages are still written), so `make html` fails on a broken chapter link.
 """
 
 import argparse
+import base64
 import html
 import re
 import shutil
+import struct
 import sys
 import time
 from pathlib import Path
@@ -33,13 +40,25 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # site_assets, also when loaded by the tests
+
+from site_assets import mathjax_head, write_assets  # noqa: E402
+
+from course_utils import quizbank  # noqa: E402
+from course_utils.labs.quiz import QUIZ_MIME, quiz_from_bundle, quiz_html  # noqa: E402
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 COURSE_TITLE = "Recurrent Neural Networks from Scratch"
+EXPERIMENT_TEXT = "Interactive experiment"  # how labs.widgets.Experiment's text form starts
 
-# The exporter's own page minus require.js (nothing here needs it) and minus the
-# 250 kB of inlined JupyterLab CSS: every page links one shared copy instead.
+# The exporter's own page minus require.js (nothing here needs it), minus the
+# 250 kB of inlined JupyterLab CSS (every page links one shared copy instead),
+# and with the site's own MathJax instead of a CDN's.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block html_head_js_requirejs %}{% endblock %}
+{% block html_head_js_mermaidjs %}{% endblock %}
+{%- block html_head_js_mathjax -%}
+{{ resources.mathjax_head }}
+{%- endblock html_head_js_mathjax -%}
 {% block notebook_css %}
 <link rel="stylesheet" href="_static/jupyterlab.css">
 <link rel="stylesheet" href="_static/site.css">
@@ -52,45 +71,9 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block body_footer %}
 </main>
 {{ resources.site_nav }}
+<script src="_static/zoom.js"></script>
 </body>
 {% endblock body_footer %}
-"""
-
-SITE_CSS = """\
-/* Readable on a phone as on a desktop: one column, at most ~60 characters of
-   prose wider than a phone, code and tables that scroll instead of overflowing. */
-body.jp-Notebook { max-width: 62rem; margin: 0 auto; padding: 0 0.75rem 2rem; }
-main { padding: 0; }
-.site-nav { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; padding: 0.75rem 0;
-            border-bottom: 1px solid #ddd; font-family: system-ui, sans-serif; font-size: 0.95rem; }
-.site-nav:last-of-type { border-top: 1px solid #ddd; border-bottom: none; }
-.site-nav a { text-decoration: none; color: #0072B2; }
-.site-nav .next { margin-left: auto; }
-a.anchor-link { display: none; }
-.jp-Collapser { display: none; }
-img, svg { max-width: 100%; height: auto; }
-.jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
-.jp-RenderedHTMLCommon { overflow-wrap: break-word; }
-.jp-OutputArea-output pre, .jp-InputArea-editor pre { overflow-x: auto; white-space: pre; }
-.jp-RenderedText pre { white-space: pre-wrap; }
-.jp-InputArea-editor { overflow-x: auto; }
-.static-widget { border: 1px dashed #0072B2; border-radius: 4px; padding: 0.5rem 0.75rem;
-                 background: #f3f8fc; font-family: system-ui, sans-serif; }
-.static-widget small { color: #555; }
-details { margin: 0.5rem 0; }
-summary { cursor: pointer; color: #0072B2; }
-.contents { list-style: none; padding: 0; font-family: system-ui, sans-serif; }
-.contents li { margin: 0 0 1.25rem; }
-.contents .chapter { font-size: 1.1rem; font-weight: 600; text-decoration: none; color: #0072B2; }
-.contents p { margin: 0.25rem 0 0; line-height: 1.45; }
-@media (max-width: 640px) {
-  body.jp-Notebook { padding: 0 0.4rem 1.5rem; }
-  .jp-InputPrompt, .jp-OutputPrompt { display: none; }
-  .jp-Cell { padding: 0.25rem 0; }
-  .jp-RenderedHTMLCommon { padding-right: 0; font-size: 1rem; }
-  .jp-RenderedHTMLCommon h1 { font-size: 1.5rem; }
-  .jp-RenderedHTMLCommon h2 { font-size: 1.25rem; }
-}
 """
 
 INDEX_TEMPLATE = """<!DOCTYPE html>
@@ -101,16 +84,18 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <title>{title}</title>
 <link rel="stylesheet" href="_static/jupyterlab.css">
 <link rel="stylesheet" href="_static/site.css">
+{mathjax}
 </head>
 <body class="jp-Notebook" data-jp-theme-light="true">
 <main class="jp-RenderedHTMLCommon">
 <h1>{title}</h1>
 <p>The course's notebooks with their outputs, for reading and revising without a running
-kernel. The experiments and quizzes need a kernel: open the notebooks in JupyterLab
-(<code>make lab</code>) or on Binder to use them.</p>
-<ol class="contents">
+kernel: each quiz lists its questions with the answers folded, and each experiment shows
+its figure for the initial settings. To move the sliders, open the notebooks in JupyterLab
+(<code>make lab</code>) or on Binder.</p>
+<ul class="contents">
 {items}
-</ol>
+</ul>
 </main>
 </body>
 </html>
@@ -138,22 +123,74 @@ def notebook_summary(nb):
     return ""
 
 
-def static_widgets(nb):
-    """Replace each widget output by its text/plain form and a note (no kernel here)."""
+def static_widgets(nb, bank):
+    """Replace each widget output by what a page without a kernel can show (see the module docstring).
+
+    ``bank`` maps question ids to quiz bank Questions. Returns the number of widgets replaced.
+    """
     count = 0
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if WIDGET_MIME in data:
-                text = data.get("text/plain", "An interactive widget.")
-                text = "".join(text) if isinstance(text, list) else text
-                output["data"] = {"text/html": (
-                    "<div class='static-widget'><b>Interactive widget.</b> " + html.escape(text) + "<br>"
-                    "<small>This page is a static copy: open the notebook in JupyterLab or on Binder "
-                    "and run the cell to use it.</small></div>")}
-                count += 1
+            text = data.get("text/plain", "An interactive widget.")
+            text = "".join(text) if isinstance(text, list) else text
+            # execute_notebooks.py strips the widget view from stored outputs: a quiz is known by its
+            # question ids, an experiment by its text form
+            if not (WIDGET_MIME in data or QUIZ_MIME in data or text.startswith(EXPERIMENT_TEXT)):
+                continue
+            if QUIZ_MIME in data:
+                title, questions = quiz_from_bundle(data[QUIZ_MIME], bank)
+                page = quiz_html(questions, title) + (
+                    "<p class='widget-note'>Tap “Answer” to check yourself. In JupyterLab this quiz "
+                    "gives instant feedback and a score.</p>")
+            elif "image/png" in data:
+                png = "".join(data["image/png"]) if isinstance(data["image/png"], list) else data["image/png"]
+                name = re.match(r"Interactive experiment '(.*)':", text)
+                name = name.group(1) if name else "this experiment"
+                page = (figure_html(png, html.escape(name)) + "<p class='widget-note'>" + html.escape(name)
+                        + ": the figure for the initial settings; it is interactive in JupyterLab "
+                        "(<code>make lab</code>) or on Binder.</p>")
+            else:  # an experiment without a figure (flash cards) or another widget: its name and where to use it
+                name = re.match(r"Interactive experiment '(.*)':", text)
+                label = f"Interactive experiment “{name.group(1)}”." if name else text.split(":")[0] + "."
+                page = ("<div class='static-widget'>" + html.escape(label) + "<br><small>Interactive in "
+                        "JupyterLab (<code>make lab</code>) or on Binder.</small></div>")
+            output["data"] = {"text/html": page}
+            count += 1
     nb.metadata.pop("widgets", None)
     return count
+
+
+def png_width(png_base64):
+    """Pixel width of a base64 PNG (from its IHDR header)."""
+    head = base64.b64decode(png_base64[:44])
+    return struct.unpack(">I", head[16:20])[0]
+
+
+def figure_html(png_base64, alt="figure"):
+    """A figure at its natural width, never narrower than ~34rem (readable), tap to zoom."""
+    width = png_width(png_base64)
+    return (f"<div class='figure-frame'><img alt='{alt}' src='data:image/png;base64,{png_base64.strip()}' "
+            f"style='width:{width}px;min-width:min(34rem,{width}px)'></div>")
+
+
+IMAGE = re.compile(r'<div class="jp-RenderedImage jp-OutputArea-output[^"]*"[^>]*>\s*'
+                   r'<img src="data:image/png;base64,([^"]+)"[^>]*>\s*</div>')
+PRINTED = re.compile(r'(<div class="jp-RenderedText jp-OutputArea-output[^"]*"[^>]*>\s*)<pre>(.*?)</pre>', re.S)
+
+
+def is_table(text):
+    """Printed text with aligned columns: two or more lines with a run of 2+ spaces or a '|' inside."""
+    lines = [line for line in html.unescape(re.sub(r"<[^>]+>", "", text)).splitlines() if line.strip()]
+    return sum(bool(re.search(r"\S( {2,}|\s\|\s)\S", line)) for line in lines) >= 2
+
+
+def phone_layout(page):
+    """Figures in zoomable frames; printed tables marked so they keep their columns."""
+    page = IMAGE.sub(lambda m: f'<div class="jp-RenderedImage jp-OutputArea-output">{figure_html(m.group(1))}</div>',
+                     page)
+    return PRINTED.sub(lambda m: m.group(1) + ('<pre class="printed-table">' if is_table(m.group(2)) else "<pre>")
+                       + m.group(2) + "</pre>", page)
 
 
 LINK = re.compile(r'\b(href|src)="([^"]*)"')
@@ -173,6 +210,8 @@ def rewrite_links(page, notebook_dir, site_dir, pages, broken):
         anchor = f"#{fragment}" if fragment else ""
         if target.endswith(".ipynb"):
             stem = Path(target).stem
+            if Path(target).parent.name and f"{Path(target).parent.name}-{stem}" in pages:
+                stem = f"{Path(target).parent.name}-{stem}"
             if stem not in pages:
                 broken.append(url)
                 return match.group(0)
@@ -208,8 +247,6 @@ def make_exporter():
 
 
 def write_static(exporter, site_dir):
-    static = site_dir / "_static"
-    static.mkdir(parents=True, exist_ok=True)
     css = []
     for name in ("index.css", "theme-light.css"):
         for folder in exporter.template_paths:
@@ -219,8 +256,25 @@ def write_static(exporter, site_dir):
                 break
         else:
             raise FileNotFoundError(f"nbconvert's lab template has no static/{name}; is nbconvert >= 7 installed?")
-    (static / "jupyterlab.css").write_text("\n".join(css), encoding="utf-8")
-    (static / "site.css").write_text(SITE_CSS, encoding="utf-8")
+    write_assets(site_dir, "\n".join(css))
+
+
+def course_notebooks(root=ROOT):
+    """Every notebook of the course: notebooks/*.ipynb, then the workbooks (notebooks/workbook/*.ipynb)."""
+    folder = Path(root) / "notebooks"
+    return sorted(folder.glob("*.ipynb")) + sorted((folder / "workbook").glob("*.ipynb"))
+
+
+def page_stem(path):
+    """The page name of a notebook: its stem; a workbook's is prefixed "workbook-" (its stem may be a chapter's)."""
+    path = Path(path)
+    return f"workbook-{path.stem}" if path.parent.name == "workbook" else path.stem
+
+
+def chapter_number(stem):
+    """'00' for 00_start_here, 'W01' for a workbook such as workbook/01_...; '' if the name has no number."""
+    match = re.match(r"(\d+)", stem)
+    return match.group(1) if match else ""
 
 
 def build(notebooks, site_dir):
@@ -236,14 +290,19 @@ def build(notebooks, site_dir):
     write_static(exporter, site_dir)
 
     books = [(Path(p), nbformat.read(p, as_version=4)) for p in notebooks]
-    order = [(path.stem, notebook_title(nb, path.stem)) for path, nb in books]
+    bank = {q.qid: q for q in quizbank.all_questions()}
+    order = [(page_stem(path), notebook_title(nb, path.stem)) for path, nb in books]
     pages = {stem: f"{stem}.html" for stem, _ in order}
+    for path, _ in books:  # a workbook's page is also found by its plain stem, unless a chapter has it
+        pages.setdefault(path.stem, f"{page_stem(path)}.html")
     written, broken, items = [], [], []
     for index, (path, nb) in enumerate(books):
         stem, title = order[index]
-        static_widgets(nb)
+        static_widgets(nb, bank)
         nb.metadata["title"] = title
-        body, _ = exporter.from_notebook_node(nb, resources={"site_nav": navigation(order, index)})
+        body, _ = exporter.from_notebook_node(nb, resources={"site_nav": navigation(order, index),
+                                                             "mathjax_head": mathjax_head()})
+        body = phone_layout(body)
         bad = []
         body = rewrite_links(body, path.resolve().parent, site_dir, pages, bad)
         broken += [f"{path.name}: link to {url}, which is not a notebook of the course" for url in bad]
@@ -252,19 +311,23 @@ def build(notebooks, site_dir):
         written.append(out)
         summary = rewrite_links(markdown2html_mistune(notebook_summary(nb)), path.resolve().parent,
                                 site_dir, pages, [])
-        items.append(f'<li><a class="chapter" href="{pages[stem]}">{html.escape(title)}</a>\n{summary}</li>')
+        number = chapter_number(path.stem)
+        number = ("W" if path.parent.name == "workbook" else "") + number
+        items.append(f'<li><span class="number">{number}</span><a class="chapter" href="{pages[stem]}">'
+                     f'{html.escape(title)}</a>\n{summary}</li>')
     index_page = site_dir / "index.html"
-    index_page.write_text(INDEX_TEMPLATE.format(title=html.escape(COURSE_TITLE), items="\n".join(items)), encoding="utf-8")
+    index_page.write_text(INDEX_TEMPLATE.format(title=html.escape(COURSE_TITLE), items="\n".join(items),
+                                                mathjax=mathjax_head()), encoding="utf-8")
     written.insert(0, index_page)
     return written, broken
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", help="default: every notebooks/*.ipynb")
+    parser.add_argument("notebooks", nargs="*", help="default: notebooks/*.ipynb and notebooks/workbook/*.ipynb")
     parser.add_argument("--out", default=str(ROOT / "site"), help="output folder (replaced); default site/")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = args.notebooks or course_notebooks()
     start = time.perf_counter()
     written, broken = build(sorted(Path(p) for p in notebooks), args.out)
     print(f"wrote {len(written)} pages to {args.out} in {time.perf_counter() - start:.1f} s; "

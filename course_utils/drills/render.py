@@ -7,7 +7,15 @@
 
 import html
 
+import numpy as np
+
+from ..diagrams import cell_diagram
+from ..quizbank.exam import KINDS as EXAM_KINDS
+from ..quizbank.exam import exam_questions
 from . import KINDS, generate, num, vec
+
+# Part B of the paper: how many exam-style questions of each kind (计算题 are part A's drills)
+EXAM_PART = {"true_false": 4, "term": 2, "short": 2, "drawing": 1}
 
 # the order of the chapters: 02 RNN, 03 clipping, 04 LSTM, 05 GRU, 06b deep layers, 06 attention and decoding
 COURSE_ORDER = ("rnn_step", "output_loss", "bptt_scalar", "perplexity", "param_count", "clipping", "lstm_step",
@@ -25,6 +33,8 @@ table.boxes { border-collapse: collapse; width: 100%; margin: 4pt 0 6pt; }
 table.boxes td { border: 1px solid #888; padding: 3pt 6pt; height: 14pt; }
 table.boxes td.name { width: 28%; font-family: monospace; background: #f4f4f4; }
 .key { break-before: page; page-break-before: always; }
+.lines { border-bottom: 1px dotted #888; height: 16pt; } .zh { color: #333; }
+.key svg { max-width: 100%; height: auto; }
 ol.steps { margin: 2pt 0 6pt 1.2em; padding: 0; } ol.steps li { margin: 1pt 0; }
 @media print { body { margin: 0; max-width: none; } .noprint { display: none; } }
 """
@@ -79,8 +89,36 @@ def _key_html(number, drill):
     return f"<div class='q'><h2>{number}. {html.escape(drill.title_zh)}</h2><ol class='steps'>{steps}</ol></div>"
 
 
+def exam_selection(seed, counts=None):
+    """The exam-style questions of part B: ``counts`` {kind: n} drawn with ``seed``, in kind order."""
+    counts = EXAM_PART if counts is None else counts
+    rng = np.random.default_rng([int(seed), 7])
+    chosen = []
+    for kind, n in counts.items():
+        pool = exam_questions(kind)
+        if not 0 <= n <= len(pool):
+            raise ValueError(f"counts['{kind}'] must be between 0 and {len(pool)}; got {n!r}")
+        chosen += [pool[i] for i in sorted(rng.choice(len(pool), size=n, replace=False))]
+    return chosen
+
+
+def _exam_html(number, q):
+    english, chinese = EXAM_KINDS[q.kind]
+    space = 1 if q.kind == "true_false" else 6 if q.kind == "drawing" else 4
+    return (f"<div class='q'><h2>{number}. {chinese} · {english}</h2><p>{html.escape(q.prompt)}<br>"
+            f"<span class='zh'>{html.escape(q.prompt_zh)}</span></p>" + "<div class='lines'></div>" * space + "</div>")
+
+
+def _exam_key_html(number, q):
+    verdict = "" if q.verdict is None else f"<b>{'True · 对' if q.verdict else 'False · 错'}.</b> "
+    figure = cell_diagram(q.drawing) if q.drawing else ""
+    return (f"<div class='q'><h2>{number}. {EXAM_KINDS[q.kind][1]}</h2><p>{verdict}{html.escape(q.answer)}</p>"
+            f"{figure}</div>")
+
+
 def practice_paper(seed=0, kinds=None):
-    """A printable HTML practice paper (A4 print CSS): one drill of every kind, then the answer key on a new page.
+    """A printable HTML practice paper (A4 print CSS): part A one drill of every kind, part B exam-style
+    questions from the quiz bank (``exam_selection``), then the answer key on a new page.
 
     Same seed, same paper. ``kinds`` chooses and orders the drill types (default: all, in course order).
     """
@@ -89,16 +127,21 @@ def practice_paper(seed=0, kinds=None):
     if unknown or not kinds:
         raise ValueError(f"kinds must be a non-empty list from {sorted(KINDS)}; got {kinds!r}")
     drills = [generate(kind, seed) for kind in kinds]
+    exam = exam_selection(seed)
+    first = len(drills) + 1
     questions = "".join(_question_html(i, d) for i, d in enumerate(drills, 1))
+    exam_part = "".join(_exam_html(i, q) for i, q in enumerate(exam, first))
     keys = "".join(_key_html(i, d) for i, d in enumerate(drills, 1))
+    exam_keys = "".join(_exam_key_html(i, q) for i, q in enumerate(exam, first))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Practice paper {seed} — RNN, LSTM, GRU, encoder–decoder</title>
 <style>{PAPER_CSS}</style></head><body>
 <h1>Practice paper · 计算题练习卷 (seed {seed})</h1>
-<div class="meta">Recurrent Neural Networks from Scratch · {len(drills)} hand calculations (计算题) · a calculator for σ,
+<div class="meta">Recurrent Neural Networks from Scratch · {len(drills)} hand calculations (计算题) and {len(exam)} exam-style questions · a calculator for σ,
 tanh, exp, ln · give 3 decimals; an answer within 0.01 + 1 % of the key counts as right.
 <span class="noprint">Print with your browser (A4; the answer key starts on a new page).</span></div>
-<h2>Questions · 题目</h2>{questions}
-<div class="key"><h1>Answer key · 参考答案</h1>{keys}</div>
+<h2>Part A — calculations · 计算题</h2>{questions}
+<h2>Part B — exam-style questions · 判断、名词解释、简答、画图</h2>{exam_part}
+<div class="key"><h1>Answer key · 参考答案</h1>{keys}{exam_keys}</div>
 </body></html>
 """

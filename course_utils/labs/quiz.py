@@ -30,7 +30,7 @@ STYLE = """<style>
 .course-quiz .course-quiz-option .widget-html,
 .course-quiz .course-quiz-option .jupyter-widget-html { flex: 1 1 auto; min-width: 0; height: auto; }
 .course-quiz .course-quiz-option .widget-html-content { white-space: normal; line-height: 1.45;
-  overflow-wrap: break-word; word-break: normal; height: auto; padding-top: 3px; }
+  overflow-wrap: break-word; word-break: normal; height: auto; padding: 6px 0 0 0.4em; }
 .course-quiz .course-quiz-feedback .widget-html-content { white-space: normal; line-height: 1.45;
   word-break: normal; height: auto; }
 .course-quiz .widget-html-content { word-break: normal; }

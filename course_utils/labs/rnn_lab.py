@@ -273,17 +273,25 @@ def _check_text(text, vocab, what):
     return None
 
 
+def check_sampling_controls(temperature, seed):
+    """None if a sampling widget can use these controls, else the message (also used by poems_lab)."""
+    if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
+            and 0.05 <= temperature <= 10):
+        return f"temperature must be between 0.05 and 10; got {temperature!r}."
+    if not (is_whole(seed) and seed >= 0):
+        return f"seed must be a whole number >= 0; got {seed!r}."
+    return None
+
+
 def sample_experiment(prompt, temperature, params, vocab, cell="rnn", n_chars=200, seed=0):
     """Widget: continue ``prompt`` with sampled characters; the bars show the next-character
     distribution after the prompt at this temperature."""
     message = _check_text(prompt, vocab, "prompt")
     if message:
         return problem(message)
-    if not (isinstance(temperature, (int, float, np.integer, np.floating)) and np.isfinite(temperature)
-            and 0.05 <= temperature <= 10):
-        return problem(f"temperature must be between 0.05 and 10; got {temperature!r}.")
-    if not (is_whole(seed) and seed >= 0):
-        return problem(f"seed must be a whole number >= 0; got {seed!r}.")
+    message = check_sampling_controls(temperature, seed)
+    if message:
+        return problem(message)
     _, P, _ = sm.run_ids(params, vocab.encode(prompt), cell)
     logp = np.log(np.maximum(P[-1], 1e-300)) / temperature
     logp[[vocab.pad_id, vocab.bos_id, vocab.eos_id, vocab.unk_id]] = -np.inf

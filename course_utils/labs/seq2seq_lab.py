@@ -192,9 +192,11 @@ def beam_experiment(text, k, params, length_norm=1.0):
     show = lambda h: "".join(tgt_vocab.decode(np.array(h.tokens, dtype=np.int64))) + ("" if h.finished else "…")  # noqa: E731
     labels = [show(h) for h in beams]
     scores = np.array([h.score for h in beams])
-    height = 0.3 * len(beams) + 1.2
-    fig, ax = plt.subplots(figsize=(6.4, height), dpi=72)
-    fig.subplots_adjust(left=0.2, right=0.97, bottom=0.55 / height, top=1 - 0.35 / height)
+    # narrow enough (5.4 in) for the candidates' table to sit beside it at 1366 px, so the
+    # table stays above the fold at 768 px even for k = 10
+    height = 0.26 * len(beams) + 1.2
+    fig, ax = plt.subplots(figsize=(5.4, height), dpi=72)
+    fig.subplots_adjust(left=0.24, right=0.96, bottom=0.55 / height, top=1 - 0.35 / height)
     colours = [PALETTE[2] if h.tokens == greedy.tokens else PALETTE[0] for h in beams]
     ax.barh(np.arange(len(beams)), np.exp(scores), color=colours)
     ax.set_yticks(np.arange(len(beams)), labels=labels, family="monospace")
@@ -202,7 +204,7 @@ def beam_experiment(text, k, params, length_norm=1.0):
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"exp(score) = exp(log P / L^λ), λ = {length_norm:g}"
                   + (" (per-token probability)" if length_norm == 1 else ""))
-    ax.set_title(f"Beam width {k}: best first (green = greedy's output)")
+    fig.suptitle(f"Beam width {k}: best first (green = greedy's output)", x=0.02, ha="left", fontsize=10)
     lines = [f"{'rank':>4}  {'output':<12} {'log P':>8} {'score':>8}"]
     for rank, (h, label) in enumerate(zip(beams, labels), 1):
         lines.append(f"{rank:>4}  {label:<12} {h.log_prob:>8.3f} {h.score:>8.3f}")

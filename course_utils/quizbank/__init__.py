@@ -56,20 +56,32 @@ def grade(question, choice):
     return False, f"Not quite: the answer is “{right}”. {question.explanation}"
 
 
+def _chapter_files():
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("ch"))
+
+
+def _questions_of(name):
+    return importlib.import_module(f"{__name__}.{name}").QUESTIONS
+
+
 def all_questions():
-    """Every question of every chapter, in chapter order."""
+    """Every question of every chapter, in chapter order (ch06b after ch06)."""
     questions = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("ch"):
-            questions += importlib.import_module(f"{__name__}.{info.name}").QUESTIONS
+    for name in _chapter_files():
+        questions += _questions_of(name)
     return questions
 
 
 def for_chapter(chapter):
-    questions = [q for q in all_questions() if q.chapter == chapter]
-    if not questions:
+    """The questions of one notebook: ``for_chapter(4)`` (file ch04.py) or ``for_chapter("06b")`` (ch06b.py).
+
+    A part-chapter's questions carry the number of the chapter they extend (6 for 06b), so
+    the revision sheet sorts them there; ``for_chapter(6)`` still shows only ch06.py's.
+    """
+    name = f"ch{chapter}" if isinstance(chapter, str) else f"ch{chapter:02d}" if isinstance(chapter, int) else None
+    if name not in _chapter_files():
         raise ValueError(f"chapter must be a chapter with questions; got {chapter!r}")
-    return questions
+    return _questions_of(name)
 
 
 def random_set(n, rng):

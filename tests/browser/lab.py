@@ -1,47 +1,25 @@
-"""`make test-browser`: run every notebook in JupyterLab in a real (headless) browser.
+"""JupyterLab-specific helpers of the browser tests (tests/browser/test_lab.py).
 
-    python tools/browser_test.py                         # every notebooks/*.ipynb
-    python tools/browser_test.py notebooks/00_start_here.ipynb --keep-going
-
-What nbval cannot see is whether the widgets work in the browser: whether their
-JavaScript side renders, and whether moving a control redraws the output. This
-script checks that the way a learner would. It starts JupyterLab on 127.0.0.1
-(a free port, a random token, a throw-away copy of notebooks/ so nothing in the
-repository is modified, fresh settings), drives Debian's Chromium
-(/usr/bin/chromium, or $CHROMIUM) through Playwright, and for each notebook:
-
-1. opens it, clears the saved outputs and runs all cells in its fresh kernel;
-2. asserts that no cell has an error output (and that no experiment reported
-   "Could not run with these settings", the widget layer's one-line crash note);
-3. asserts that every widget output rendered (no "Error displaying widget");
-4. moves one control of the first experiment (a slider one step, else another
-   option of a dropdown/toggle, else a new value in a text box; pressing its
-   button if it has one) and asserts that the experiment's displayed output changes;
-5. saves a screenshot to build/screenshots/<notebook>.png and shuts its kernel down.
-
-One line per notebook with the timings, then "N passed, N failed". The server
-is shut down in every case (also on an error or Ctrl-C). Playwright never
-downloads a browser here: it is given the system Chromium's path. Install it
-with `apt-get install chromium` (Debian/Ubuntu); `.ci/run` does that.
+Kept here because no plugin knows JupyterLab: a server on 127.0.0.1 with a free port,
+a random token, fresh settings and a throw-away copy of notebooks/ (LabServer), and
+the page-side snippets that read JupyterLab's own objects (exposed with
+--LabApp.expose_app_in_browser) to know when the kernel is idle and what each cell
+output is. Everything else (the browser, contexts, traces) is pytest-playwright's.
 """
 
-import argparse
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 # Fresh JupyterLab settings: all cells rendered (no virtual scrolling, so every
@@ -241,26 +219,6 @@ JS_DISPLAYED = """() => {
 }"""
 
 
-@dataclass
-class Outcome:
-    name: str
-    problems: list = field(default_factory=list)
-    timings: dict = field(default_factory=dict)
-    widgets: int = 0
-    rendered: int = 0
-    control: str = "no control"
-
-    @property
-    def ok(self):
-        return not self.problems
-
-    def line(self):
-        times = ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items())
-        verdict = "PASS" if self.ok else "FAIL"
-        text = f"{verdict}  {self.name:<30} widgets {self.rendered:>2}/{self.widgets:<2} rendered; {self.control}; {times}"
-        return text + "".join(f"\n      - {p}" for p in self.problems)
-
-
 def cell_problems(cells):
     """Error outputs, unexecuted cells and unrendered widgets, one readable line each."""
     problems, expected, rendered = [], 0, 0
@@ -308,80 +266,6 @@ def move_control(page, picked):
         page.locator("[data-browser-test=button]").click()
 
 
-def check_notebook(browser, server, name, args):
-    """Open, run, inspect and screenshot one notebook; returns an Outcome (never raises on a failed check)."""
-    outcome = Outcome(name)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    console_errors = []
-    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
-    start = time.perf_counter()
-    try:
-        page.goto(f"{server.url}/lab/tree/{name}?reset&token={server.token}", wait_until="domcontentloaded")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=args.timeout * 1000)
-        path = page.evaluate(JS_READY)
-        if path != name:
-            raise RuntimeError(f"JupyterLab opened {path!r}, not {name!r}")
-        page.wait_for_function(JS_KERNEL_IDLE, timeout=args.timeout * 1000, polling=250)
-        outcome.timings["open"] = time.perf_counter() - start
-
-        mark = time.perf_counter()
-        page.evaluate(JS_RUN_ALL)
-        page.wait_for_function("() => window.__browserTest !== undefined", timeout=args.timeout * 1000, polling=250)
-        page.wait_for_function(JS_KERNEL_IDLE, timeout=args.timeout * 1000, polling=250)
-        run = page.evaluate("window.__browserTest")
-        outcome.timings["run all"] = time.perf_counter() - mark
-        if "error" in run:
-            outcome.problems.append(f"Run All failed: {run['error']}")
-
-        mark = time.perf_counter()  # widgets render asynchronously after their output arrives
-        deadline = time.monotonic() + args.widget_timeout
-        while True:
-            problems, outcome.widgets, outcome.rendered = cell_problems(page.evaluate(JS_CELLS))
-            if not any("did not render" in p for p in problems) or time.monotonic() > deadline:
-                break
-            page.wait_for_timeout(250)
-        outcome.problems += problems
-        outcome.timings["widgets"] = time.perf_counter() - mark
-
-        picked = page.evaluate(JS_PICK_CONTROL)
-        if picked is None:
-            if outcome.widgets:
-                outcome.problems.append("no experiment control found to move")
-        else:
-            mark = time.perf_counter()
-            before = page.evaluate(JS_DISPLAYED)["html"]
-            move_control(page, picked)
-            changed = wait_for_change(page, before, args.widget_timeout)
-            described = f"{picked['kind']} {picked['label']!r}".replace(" ''", "")
-            if picked["button"]:
-                described += f" + button {picked['button']!r}"
-            outcome.timings["control"] = time.perf_counter() - mark
-            if changed:
-                outcome.control = f"{described} changed the output"
-            else:
-                outcome.control = f"{described}: output unchanged"
-                outcome.problems.append(f"moving the {described} did not change the displayed output "
-                                        f"within {args.widget_timeout} s")
-            problems, _, _ = cell_problems(page.evaluate(JS_CELLS))  # nothing broke while updating
-            outcome.problems += [p for p in problems if p not in outcome.problems]
-            page.locator("[data-browser-test=box]").scroll_into_view_if_needed()
-    except Exception as exc:  # noqa: BLE001  (a timeout or a JS error fails this notebook, not the run)
-        outcome.problems.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
-    finally:
-        try:
-            args.screenshots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(args.screenshots / f"{Path(name).stem}.png"))
-        except Exception as exc:  # noqa: BLE001
-            outcome.problems.append(f"no screenshot: {exc}")
-        page.close()
-        server.shutdown_kernels()
-        outcome.timings["total"] = time.perf_counter() - start
-    if args.verbose and console_errors:
-        outcome.problems += [f"(browser console) {text[:200]}" for text in console_errors]
-    return outcome
-
-
 def wait_for_change(page, before, timeout):
     """True once the displayed output differs from ``before`` and has stopped changing."""
     deadline = time.monotonic() + timeout
@@ -396,69 +280,94 @@ def wait_for_change(page, before, timeout):
     return False
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
+# --- measurements of what the learner sees ---------------------------------------
+
+# Every quiz option row (its letter button + text): bounding boxes, and whether its
+# text overflows its own box. Two rows of one question must not intersect.
+JS_QUIZ_BOXES = """() => Array.from(document.querySelectorAll('.course-quiz')).map(quiz =>
+  Array.from(quiz.querySelectorAll('.course-quiz-question')).map(question =>
+    Array.from(question.querySelectorAll('.course-quiz-option')).map(option => {
+      const r = option.getBoundingClientRect();
+      const text = option.querySelector('.widget-html-content');
+      return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+              overflow: text ? text.scrollHeight - text.clientHeight : 0,
+              text: option.innerText.slice(0, 60)};
+    })))"""
+
+# Width of every slider's track in the experiments, with its label.
+JS_SLIDER_TRACKS = """() => Array.from(document.querySelectorAll('.course-experiment .widget-slider')).map(s => {
+  const track = s.querySelector('.noUi-target') || s.querySelector('.slider-container');
+  const label = s.querySelector('.widget-label');
+  return {label: label ? label.innerText.trim() : '', width: track ? track.getBoundingClientRect().width : 0};
+})"""
+
+# Texts of each experiment's figure that matplotlib measured outside the image (labs.widgets.result_html).
+JS_CLIPPED = """() => Array.from(document.querySelectorAll('.course-experiment')).map(box => {
+  const title = box.querySelector('.widget-html-content b');
+  const result = box.querySelector('.course-result');
+  return {title: title ? title.innerText : '', clipped: result ? JSON.parse(result.dataset.clipped || '[]') : null};
+})"""
+
+# The experiments whose figure redraws when a control moves (no button): title and first control's kind.
+JS_EXPERIMENTS = """() => Array.from(document.querySelectorAll('.course-experiment')).map((box, index) => {
+  box.setAttribute('data-experiment', index);
+  const title = box.querySelector('.widget-html-content b');
+  const hasButton = Array.from(box.querySelectorAll('button.widget-button')).some(
+      b => !b.closest('.widget-toggle-buttons'));
+  const kind = box.querySelector('.widget-slider .noUi-handle') ? 'slider'
+             : box.querySelector('.widget-text input') ? 'text' : null;
+  return {index: index, title: title ? title.innerText : '', kind: hasButton ? null : kind,
+          figure: !!box.querySelector('.course-result img')};
+})"""
+
+# Arm a one-shot timer on experiment ``index``: the time of the next key press, and of
+# the next time its figure is replaced (a new .course-result); both by the page's clock.
+JS_ARM = """(index) => {
+  const box = document.querySelector(`[data-experiment="${index}"]`);
+  const out = box.querySelector('.widget-output') || box;
+  window.__lat = {start: null, end: null, figure: null};
+  const onKey = () => { if (window.__lat.start === null) window.__lat.start = performance.now(); };
+  document.addEventListener('keydown', onKey, {capture: true, once: true});
+  const before = box.querySelector('.course-result');
+  const observer = new MutationObserver(() => {
+    const now = box.querySelector('.course-result');
+    if (!now || now === before) return;
+    observer.disconnect();
+    const img = now.querySelector('img');   // drawn: the new figure is in the page and decoded
+    window.__lat.figure = !!img;
+    (img ? img.decode().catch(() => null) : Promise.resolve()).then(() => { window.__lat.end = performance.now(); });
+  });
+  observer.observe(out, {childList: true, subtree: true});
+}"""
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", help="default: every notebooks/*.ipynb")
-    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--screenshots", type=Path, default=ROOT / "build" / "screenshots")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds to open / run one notebook")
-    parser.add_argument("--widget-timeout", type=float, default=60, help="seconds for widgets to render or update")
-    parser.add_argument("--verbose", action="store_true", help="also report the browser console's errors")
-    args = parser.parse_args(argv)
+def latency_moves(page, index, kind, moves):
+    """Move experiment ``index``'s first control ``moves`` times.
 
-    notebooks = sorted(Path(p).resolve() for p in args.notebooks) or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    folders = {path.parent for path in notebooks}
-    if len(folders) != 1:
-        print("the notebooks must be in one folder (it is copied, with its data, for the run)", file=sys.stderr)
-        return 2
-    if not Path(args.chromium).exists():
-        print(f"No Chromium at {args.chromium}. Install Debian's package (apt-get install chromium) "
-              "or pass --chromium PATH.", file=sys.stderr)
-        return 2
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("Playwright is missing: .venv/bin/pip install -e '.[browser]' (make test-browser does it).",
-              file=sys.stderr)
-        return 2
-
-    # Ctrl-C, and a CI job being killed, still stop the server (also when this runs in the
-    # background of a shell, where SIGINT would otherwise be ignored)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
-    start = time.perf_counter()
-    outcomes = []
-    with tempfile.TemporaryDirectory(prefix="browser-test-") as tmp:
-        # A copy: running a notebook in JupyterLab changes it, and the repository's stays as committed.
-        work = Path(tmp) / "notebooks"
-        shutil.copytree(folders.pop(), work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        server = LabServer(work, Path(tmp) / "home")
-        try:
-            with server, sync_playwright() as playwright:
-                print(f"JupyterLab on {server.url} (root {work}); Chromium {args.chromium}", flush=True)
-                browser = playwright.chromium.launch(executable_path=args.chromium, headless=True)
-                try:
-                    for path in notebooks:
-                        outcome = check_notebook(browser, server, path.name, args)
-                        outcomes.append(outcome)
-                        print(outcome.line(), flush=True)
-                finally:
-                    browser.close()
-        except KeyboardInterrupt:
-            print("interrupted: JupyterLab and its kernels were shut down", file=sys.stderr)
-            return 130
-        except RuntimeError as exc:
-            print(f"could not run the browser test: {exc}", file=sys.stderr)
-            return 1
-    failed = sum(not o.ok for o in outcomes)
-    print(f"screenshots in {args.screenshots}; total {time.perf_counter() - start:.0f} s")
-    print(f"{len(outcomes) - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    Returns (key press -> new output drawn, in ms, per move; how many of those outputs had a figure).
+    """
+    box = page.locator(f'[data-experiment="{index}"]')
+    times, figures, original = [], 0, ""
+    for move in range(moves):
+        if kind == "slider":
+            handle = box.locator(".widget-slider .noUi-handle").first
+            handle.scroll_into_view_if_needed()
+            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            key = "ArrowLeft" if at_max or move % 2 else "ArrowRight"
+            handle.focus()
+            page.evaluate(JS_ARM, index)
+            handle.press(key)
+        else:
+            field = box.locator(".widget-text input").first
+            field.scroll_into_view_if_needed()
+            if move == 0:
+                original = field.input_value()
+            # the typed text without, then with, its last character (a valid input either way, mostly)
+            field.fill(original[:-1] if move % 2 == 0 and len(original) > 1 else original)
+            page.evaluate(JS_ARM, index)
+            field.press("Enter")
+        page.wait_for_function("() => window.__lat && window.__lat.end !== null", timeout=60_000, polling=20)
+        lat = page.evaluate("window.__lat")
+        times.append(lat["end"] - lat["start"])
+        figures += bool(lat.get("figure"))
+    return times, figures
