@@ -19,8 +19,8 @@ def _query(link):
 
 
 def _cloned_folder(params):
-    """Where nbgitpuller clones: targetPath if given, else the repo URL's last part."""
-    return params.get("targetPath", params["repo"].split("/")[-1])
+    """Where nbgitpuller 1.3 clones (handlers.py): targetPath if given, else the repo URL's last part."""
+    return params.get("targetPath", params["repo"].rstrip("/").split("/")[-1])
 
 
 def test_plain_url_opens_notebook_in_the_repos_folder_without_target_path():
@@ -31,12 +31,13 @@ def test_plain_url_opens_notebook_in_the_repos_folder_without_target_path():
                       "urlpath": "lab/tree/rnn-course/notebooks/00_start_here.ipynb"}
 
 
-@pytest.mark.parametrize("repo", ["https://github.com/me/rnn-course.git", "https://github.com/me/rnn-course.git/",
-                                  "https://github.com/me/rnn-course/"])
-def test_url_whose_last_part_is_not_the_name_gets_a_target_path_that_matches_urlpath(repo):
+@pytest.mark.parametrize("repo, target", [("https://github.com/me/rnn-course.git", "rnn-course"),
+                                          ("https://github.com/me/rnn-course.git/", "rnn-course"),
+                                          ("https://github.com/me/rnn-course/", None)])
+def test_a_url_ending_in_git_gets_a_target_path_and_urlpath_opens_the_cloned_folder(repo, target):
     _, params = _query(hub_link.hub_link(repo, "https://hub.example.edu", branch="teach-2027",
                                          notebook="notebooks/02_rnn.ipynb"))
-    assert params["targetPath"] == "rnn-course"
+    assert params.get("targetPath") == target
     assert params["branch"] == "teach-2027"
     assert params["urlpath"] == f"lab/tree/{_cloned_folder(params)}/notebooks/02_rnn.ipynb"
 

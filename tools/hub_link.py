@@ -18,8 +18,9 @@ DEFAULT_NOTEBOOK = "00_start_here.ipynb"
 
 
 def nbgitpuller_default_folder(repo):
-    """The folder nbgitpuller clones into when the link has no targetPath: the URL's last part."""
-    return repo.split("/")[-1]
+    """The folder nbgitpuller (1.3) clones into when the link has no targetPath: the URL's last part
+    after trailing slashes are removed, '.git' included."""
+    return repo.rstrip("/").split("/")[-1]
 
 
 def course_folder(repo):
