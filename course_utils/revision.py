@@ -41,19 +41,21 @@ GLOSSARY = [Term(*row) for row in [
     ("backpropagation through time (BPTT)", "随时间反向传播", 2, "Backpropagation on the network unrolled over the steps; shared weights receive the sum of every step's gradient."),
     ("embedding", "词嵌入（词向量）", 2, "A learned vector per vocabulary item, looked up as the input X_t of a step."),
     ("sequence-to-class", "序列到类别", 2, "A whole sequence in, one label out (sentiment, topic): read everything, classify the last state."),
+    ("sentiment analysis", "情感分析", 2, "Classifying a text as positive or negative: the standard many-to-one (sequence-to-class) task."),
     ("synchronous sequence-to-sequence", "同步的序列到序列", 2, "One output per input step (tagging, word segmentation)."),
     ("sequence labelling (tagging)", "序列标注", 2, "Giving every input step its own label, such as a word-segmentation tag per character: the synchronous sequence-to-sequence shape."),
     ("asynchronous sequence-to-sequence", "异步的序列到序列", 2, "Output and input sequences of different lengths (translation, summarisation): needs an encoder–decoder."),
     ("language model", "语言模型", 2, "A model of the probability of the next token given the ones before it; sampling from it generates text."),
+    ("perplexity", "困惑度", 2, "The exponential of a language model's average cross-entropy per token: a uniform model over V tokens scores V, lower is better."),
     ("padding and mask", "填充与掩码", 2, "Short sequences are filled up to a common length; the mask keeps the filler out of the loss."),
-    ("long-term dependency", "长期依赖", 3, "An output that depends on an input many steps earlier, which a plain RNN struggles to learn."),
+    ("long-term dependency", "长期依赖（长程依赖）", 3, "An output that depends on an input many steps earlier, which a plain RNN struggles to learn."),
     ("vanishing gradient", "梯度消失", 3, "The gradient shrinks geometrically as it flows back through many steps, so early inputs stop influencing learning."),
     ("exploding gradient", "梯度爆炸", 3, "The gradient grows geometrically through many steps, so one update can wreck the weights."),
     ("Jacobian matrix", "雅可比矩阵", 3, "The matrix of partial derivatives of one step's state with respect to the previous one; BPTT multiplies one per step, so their product decides whether gradients vanish or explode."),
     ("singular value", "奇异值", 3, "How much a matrix stretches a vector along one direction; if the largest singular value of every step's Jacobian is below 1, the gradient must shrink."),
     ("spectral radius", "谱半径", 3, "The largest absolute eigenvalue of W_hh; above 1 repeated products tend to grow, below 1 to shrink."),
     ("orthogonal initialisation", "正交初始化", 3, "Starting W_hh as an orthogonal matrix, whose singular values are all 1, so that at first the recurrence neither shrinks nor stretches the state."),
-    ("gradient clipping", "梯度裁剪", 3, "Rescaling the gradient when its norm exceeds a threshold; it tames explosion but does nothing for vanishing."),
+    ("gradient clipping", "梯度裁剪（梯度截断）", 3, "Rescaling the gradient when its norm exceeds a threshold; it tames explosion but does nothing for vanishing."),
     ("long short-term memory (LSTM)", "长短期记忆网络", 4, "A gated RNN with a cell state that is updated additively, so information and gradients can survive many steps."),
     ("cell state", "细胞状态", 4, "The LSTM's memory C_t, changed only by elementwise forgetting and adding: C_t = F_t ⊙ C_{t-1} + I_t ⊙ C̃_t."),
     ("gating", "门控", 4, "Multiplying a vector elementwise by gate values in (0, 1), so that the network itself decides, per unit and per step, how much passes."),
@@ -71,6 +73,7 @@ GLOSSARY = [Term(*row) for row in [
     ("time constant", "时间常数", 5, "For a unit whose update gate stays at z, the state decays like z^k, and τ = −1/ln z is the number of steps until a fraction 1/e is left (about 1/(1 − z) when z is close to 1)."),
     ("candidate hidden state", "候选隐藏状态", 5, "H̃_t = tanh(...): the GRU's proposed new state before interpolation."),
     ("encoder–decoder (seq2seq)", "编码器-解码器", 6, "One RNN reads the source, a second generates the target from the first one's states; lengths may differ."),
+    ("machine translation", "机器翻译", 6, "Rewriting a sentence in another language: the standard asynchronous sequence-to-sequence task, scored with BLEU."),
     ("encoder", "编码器", 6, "The RNN that reads the source sequence into states H_enc."),
     ("decoder", "解码器", 6, "The RNN that generates the output one token at a time, starting from <bos> and stopping at <eos>."),
     ("BOS / EOS token", "开始/结束标记", 6, "Special tokens that start the decoder and let it say that the output is complete."),
@@ -84,6 +87,9 @@ GLOSSARY = [Term(*row) for row in [
     ("attention", "注意力机制", 6, "At every output step, a softmax-weighted average of all encoder states, weighted by relevance to the decoder state."),
     ("query / key / value", "查询 / 键 / 值", 6, "In attention, the query (the decoder state S_{t-1}) is compared with every key to give its score, and the values (here the same encoder states H_s) are averaged with the resulting weights."),
     ("context vector", "上下文向量", 6, "The weighted average C_t = Σ_s α_{t,s} H_s that attention hands to the decoder."),
+    ("bidirectional RNN", "双向循环神经网络", 6, "Two independent cells read the sequence left to right and right to left; each step outputs both states concatenated (2H)."),
+    ("stacked (deep) RNN", "堆叠/深层 RNN", 6, "Recurrent layers on top of each other, each reading the hidden states of the layer below at every step."),
+    ("dot-product attention", "点积注意力", 6, "Attention whose score is the dot product of the query and each key, scaled by 1/√d in transformers."),
 ]]
 
 DECKS = ("all chapters",) + tuple(f"chapter {c:02d}" for c in sorted({t.chapter for t in GLOSSARY}))
@@ -260,8 +266,12 @@ class Misconception(NamedTuple):
     chapter: int
     claim: str             # what is often said (or what the source text says)
     correction: str
-    demo: Callable         # () -> one line of text computed with the course's code
+    check: Callable        # () -> (one line of text computed with the course's code, whether it made its point)
     seed_error: bool = False   # one of the source text's errors (DESIGN §9)
+
+    def demo(self):
+        """The demonstration's line of text (``check()[1]`` says whether the numbers made the point)."""
+        return self.check()[0]
 
 
 def _close(a, b):
@@ -277,8 +287,9 @@ def _demo_lstm_shared():
     for t in range(6):   # one params dict, reused at every step
         state, _ = lstm.lstm_step_forward(X[:, t], state, params)
         steps.append(state[0])
+    same = _close(np.stack(steps, axis=1), H_seq)
     return (f"the step function applied 6 times with ONE params dict reproduces lstm_forward: "
-            f"{_close(np.stack(steps, axis=1), H_seq)}; parameters for any T: {lstm.param_count(3, 4)}")
+            f"{same}; parameters for any T: {lstm.param_count(3, 4)}"), same
 
 
 def _demo_gru_seed_formula():
@@ -290,8 +301,9 @@ def _demo_gru_seed_formula():
     g = gru.gate_values(cache)
     R, Z, H_tilde = g["R"][:, 0], g["Z"][:, 0], g["H~"][:, 0]
     seed = H_prev * R + (1 - Z) * H_tilde
+    kept = bool(np.max(np.abs(H_t - H_prev)) < 1e-6 and np.max(np.abs(seed - H_prev)) > 0.1)
     return (f"update gate Z ≈ {Z.mean():.3f} (keep): course formula gives H_t = {H_t.mean():.3f} = H_(t-1); "
-            f"the seed's H_(t-1)·R_t + (1 − Z_t)·H̃_t gives {seed.mean():.3f}")
+            f"the seed's H_(t-1)·R_t + (1 − Z_t)·H̃_t gives {seed.mean():.3f}"), kept
 
 
 def _demo_notation():
@@ -301,8 +313,8 @@ def _demo_notation():
     try:
         rnn.rnn_step_forward(rng.normal(size=(2, 3)), None, swapped)
     except ValueError as exc:
-        return f"names say from-to, so swapped matrices are caught: ValueError: {exc}"
-    return "swapped matrices were NOT caught"
+        return f"names say from-to, so swapped matrices are caught: ValueError: {exc}", True
+    return "swapped matrices were NOT caught", False
 
 
 def _demo_concatenation():
@@ -311,8 +323,9 @@ def _demo_concatenation():
     X_t, H_prev = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
     two = X_t @ params["W_xh"] + H_prev @ params["W_hh"]
     one = np.concatenate([X_t, H_prev], axis=1) @ np.vstack([params["W_xh"], params["W_hh"]])
-    return (f"[X_t, H_(t-1)] (2, 7) @ [W_xh; W_hh] (7, 4) equals X_t W_xh + H_(t-1) W_hh: {_close(one, two)}; "
-            f"X_t + H_(t-1) itself is undefined for D = 3, H = 4")
+    same = _close(one, two)
+    return (f"[X_t, H_(t-1)] (2, 7) @ [W_xh; W_hh] (7, 4) equals X_t W_xh + H_(t-1) W_hh: {same}; "
+            f"X_t + H_(t-1) itself is undefined for D = 3, H = 4"), same
 
 
 def _gru_other_convention(X, params):
@@ -334,8 +347,9 @@ def _demo_z_convention():
     _, H_T, _ = gru.gru_forward(X, None, params)
     flipped = dict(params, W_xz=-params["W_xz"], W_hz=-params["W_hz"], b_z=-params["b_z"])
     differ = not _close(_gru_other_convention(X, params), H_T)
+    agree = _close(_gru_other_convention(X, flipped), H_T)
     return (f"same weights, other convention: different outputs ({differ}); negate W_xz, W_hz, b_z "
-            f"(σ(−a) = 1 − σ(a)) and they agree: {_close(_gru_other_convention(X, flipped), H_T)}")
+            f"(σ(−a) = 1 − σ(a)) and they agree: {agree}"), differ and agree
 
 
 def _demo_lstm_vanishing():
@@ -347,7 +361,7 @@ def _demo_lstm_vanishing():
         _, _, cache = lstm.lstm_forward(X, None, params)
         kept.append(np.prod(lstm.gate_values(cache)["F"][0], axis=0).mean())
     return (f"over 50 steps the cell path multiplies the gradient by Π F_t: mean {kept[0]:.1e} with forget bias 1, "
-            f"{kept[1]:.2f} with forget bias 5")
+            f"{kept[1]:.2f} with forget bias 5"), bool(kept[0] < 1e-3 and 0.1 < kept[1] < 1)
 
 
 LSTM_ORDERS = {"this course (fused)": "ifoc", "PyTorch": "ifgo", "Keras": "ifco", "ONNX": "iofc"}
@@ -383,16 +397,18 @@ def _demo_gate_order():
     torch_layout = stack_gates(params, LSTM_ORDERS["PyTorch"])
     as_keras = lstm.lstm_forward(X, None, split_gates(*torch_layout, LSTM_ORDERS["Keras"]))[0]
     as_onnx = lstm.lstm_forward(X, None, split_gates(*torch_layout, LSTM_ORDERS["ONNX"]))[0]
-    return (f"PyTorch blocks (i,f,g,o) read as Keras (i,f,c,o): same outputs {_close(as_keras, H_ref)}; "
-            f"read as ONNX (i,o,f,c): outputs off by up to {np.max(np.abs(as_onnx - H_ref)):.2f}")
+    same, off = _close(as_keras, H_ref), np.max(np.abs(as_onnx - H_ref))
+    return (f"PyTorch blocks (i,f,g,o) read as Keras (i,f,c,o): same outputs {same}; "
+            f"read as ONNX (i,o,f,c): outputs off by up to {off:.2f}"), bool(same and off > 0.1)
 
 
 def _demo_clipping():
     grads = {"W": np.full((2, 2), 1e-4)}
     clipped, norm = optim.clip_by_global_norm(grads, max_norm=1.0)
     big, big_norm = optim.clip_by_global_norm({"W": np.full((2, 2), 50.0)}, max_norm=1.0)
-    return (f"a vanishing gradient of norm {norm:.0e} is left as it is ({_close(clipped['W'], grads['W'])}); "
-            f"an exploding one of norm {big_norm:.0f} is scaled to {optim.global_norm(big):.1f}")
+    untouched, capped = _close(clipped["W"], grads["W"]), optim.global_norm(big)
+    return (f"a vanishing gradient of norm {norm:.0e} is left as it is ({untouched}); "
+            f"an exploding one of norm {big_norm:.0f} is scaled to {capped:.1f}"), bool(untouched and abs(capped - 1) < 1e-12)
 
 
 def _demo_beam():
@@ -412,8 +428,9 @@ def _demo_beam():
     greedy = seq2seq.greedy_search(step_fn, np.zeros(1, dtype=int), 1, max_len=4)
     beams = [seq2seq.beam_search(step_fn, np.zeros(1, dtype=int), k, max_len=4, length_norm=0.0)[0] for k in (2, 3)]
     best = max(first[a] * after[a].get(b, 0.0) for a, b in product(first, repeat=2))
-    return (f"greedy: P = {np.exp(greedy.log_prob()[0]):.2f}; beam k = 2: P = {np.exp(beams[0].log_prob):.2f}; "
-            f"beam k = 3: P = {np.exp(beams[1].log_prob):.2f}; best of all sequences: {best:.2f}")
+    p_greedy, p_k2, p_k3 = np.exp(greedy.log_prob()[0]), np.exp(beams[0].log_prob), np.exp(beams[1].log_prob)
+    return (f"greedy: P = {p_greedy:.2f}; beam k = 2: P = {p_k2:.2f}; "
+            f"beam k = 3: P = {p_k3:.2f}; best of all sequences: {best:.2f}"), bool(p_greedy < p_k2 < best - 1e-9)
 
 
 def _demo_attention_weights():
@@ -421,8 +438,9 @@ def _demo_attention_weights():
     params = attention.init_attention_params(4, 4, 5, rng)
     S_prev = rng.normal(size=(1, 4))
     alphas = [attention.attention_forward(S_prev, rng.normal(size=(1, 6, 4)), None, params)[1] for _ in range(2)]
+    sums_to_one = all(abs(a.sum() - 1) < 1e-12 for a in alphas)
     return (f"same parameters, two source sentences: α = {np.round(alphas[0][0], 2)} and {np.round(alphas[1][0], 2)}; "
-            f"each sums to {alphas[0].sum():.2f}")
+            f"each sums to {alphas[0].sum():.2f}"), bool(sums_to_one and not _close(alphas[0], alphas[1]))
 
 
 MISCONCEPTIONS = [

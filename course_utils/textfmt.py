@@ -66,6 +66,8 @@ def wrap(text, width=WIDTH):
 # then optional ᵀ or ². It must start a word: "reset_after" is not a symbol.
 _PART = r"[_^](?:\{[^{}\s]{1,12}\}|[A-Za-z0-9*]{1,5})"
 _SYMBOL = re.compile(r"(?<![\w\\])([d∂]?)([A-Za-zα-ωΑ-Ω])(\u0303?)((?:" + _PART + r")+)([ᵀ²]?)")
+# A number to a power: 0.9^{t−k}, 1.5^t
+_POWER = re.compile(r"(?<![\w.$])(\d+(?:\.\d+)?)(\^(?:\{[^{}\s]{1,12}\}|[A-Za-z0-9]{1,5}))")
 _GREEK = {"α": r"\alpha", "β": r"\beta", "λ": r"\lambda", "ρ": r"\rho", "σ": r"\sigma", "Σ": r"\Sigma",
           "Λ": r"\Lambda", "τ": r"\tau"}
 _WORDS = {"max": r"\max", "min": r"\min"}
@@ -100,4 +102,5 @@ def math_html(text):
     if not isinstance(text, str):
         raise ValueError(f"text must be a str; got {type(text).__name__}")
     escaped = html.escape(text, quote=False).replace("$", "&#36;")
+    escaped = _POWER.sub(lambda m: f"${m.group(1)}{_tex_part(m.group(2))}$", escaped)
     return _SYMBOL.sub(_tex_symbol, escaped)

@@ -66,3 +66,26 @@ def test_widget_legend_sits_in_a_corner_the_curves_leave_empty(kwargs, corner):
     legend = result.fig.axes[0].get_legend()
     codes = {"upper right": 1, "upper left": 2, "lower left": 3, "lower right": 4}
     assert legend._loc == codes[corner]
+
+
+def test_widget_prints_the_mean_tanh_slope_that_saturation_lowers():
+    calm = gradient_flow_experiment(spectral_radius=1.5, activation="tanh", T=100, input_scale=0.1)
+    loud = gradient_flow_experiment(spectral_radius=1.5, activation="tanh", T=100, input_scale=3.0)
+    for result in (calm, loud):
+        assert f"Mean tanh slope 1 − H_t² over all units and steps: {result.values['mean_slope']:.2f}." in result.text
+    # even small inputs do not keep the units near 0 at ρ = 1.5: the recurrence saturates them by itself
+    assert 0.5 < calm.values["mean_slope"] < 0.9 and loud.values["mean_slope"] < calm.values["mean_slope"]
+    assert calm.values["fewest_active"] is None
+
+
+def test_relu_widget_ignores_the_input_scale_and_says_why():
+    """b_h = 0 and H_0 = 0 make the ReLU RNN positively homogeneous: H(cX) = c H(X), slopes unchanged."""
+    runs = [gradient_flow_experiment(spectral_radius=0.7, activation="relu", T=200, input_scale=c)
+            for c in (0.1, 1.0, 10.0)]
+    for r in runs[1:]:
+        np.testing.assert_allclose(r.values["norms"], runs[0].values["norms"], rtol=1e-12)
+        assert r.values["fewest_active"] == runs[0].values["fewest_active"]
+    # some units stay on at every step, so the gradient shrinks but never becomes exactly 0
+    assert runs[0].values["fewest_active"] > 0 and np.all(runs[0].values["norms"] > 0)
+    assert "the input scale changes nothing here" in runs[0].text
+    assert f"fewest on at any step: {runs[0].values['fewest_active']} of 32" in runs[0].text

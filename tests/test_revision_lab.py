@@ -6,6 +6,7 @@ import pytest
 from course_utils import lstm, quizbank, revision
 from course_utils.labs import revision_lab
 from course_utils.quizbank import Question
+from course_utils.labs.widgets import Quiz
 
 Q = [Question("t-1", 1, "2 + 2?", ("3", "4"), 1, "Arithmetic."),
      Question("t-2", 1, "1 + 1?", ("2", "3"), 0, "Also arithmetic.")]
@@ -114,3 +115,16 @@ def test_timed_quiz_draws_distinct_questions_from_the_bank_reproducibly():
     assert ids == [q.qid for q in b.questions] and len(set(ids)) == 5
     assert set(ids) <= {q.qid for q in quizbank.all_questions()}
     assert a.seconds == 120
+
+
+def test_second_timed_set_draws_only_unanswered_questions():
+    first = revision_lab.timed_quiz(np.random.default_rng(3), n=5, minutes=2)
+    whole = Quiz(quizbank.all_questions()[:12])
+    for q in whole.questions[:2]:          # what checking two answers records (widgets tests cover the clicks)
+        whole.first[q.qid] = True
+    second = revision_lab.timed_quiz(np.random.default_rng(4), n=10, minutes=2, after=[first, whole])
+    ids = {q.qid for q in second.questions}
+    assert len(ids) == 10 and not ids & {q.qid for q in first.questions}
+    assert not ids & set(whole.first) and len(whole.first) == 2
+    with pytest.raises(ValueError, match="after must hold Quiz or TimedQuiz objects"):
+        revision_lab.timed_quiz(np.random.default_rng(0), after=["not a quiz"])

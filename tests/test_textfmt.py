@@ -43,6 +43,7 @@ def test_wrap_rejects_non_text():
     ("H_enc", r"$H_{\mathrm{enc}}$"),
     ("reset_after=True keeps <eos>", "reset_after=True keeps &lt;eos&gt;"),
     ("costs $5", "costs &#36;5"),
+    ("shrinks like 0.9^{t−k} or 1.5^t", "shrinks like $0.9^{t-k}$ or $1.5^{t}$"),
 ])
 def test_math_html_typesets_symbols_and_escapes_the_rest(text, html):
     assert math_html(text) == html

@@ -7,7 +7,7 @@ this module only draws them for a slider.
 import numpy as np
 
 from .._validate import is_number, is_whole
-from ..gradflow import ACTIVATIONS, forward_states, gradient_norms, scale_to_spectral_radius
+from ..gradflow import ACTIVATIONS, forward_states, gradient_norms, scale_to_spectral_radius, slope
 from ..plotting import PALETTE, plain_log_ticks
 from ..rnn import init_rnn_params
 from .widgets import Result, problem
@@ -48,7 +48,11 @@ def gradient_flow_experiment(spectral_radius=1.0, activation="tanh", T=100, inpu
     Steps are counted t = 1..T as in the equations (H_0 is the zero initial state).
     L = H_T · u for a fixed unit vector u, so the last step's gradient has norm 1 and the
     curve shows how much of it survives n steps back. Returns a Result with values
-    {"t" (1..T), "norms", "ratio"} (ratio = ‖∂L/∂H_1‖ / ‖∂L/∂H_T‖, over T − 1 steps back).
+    {"t" (1..T), "norms", "ratio", "mean_slope", "fewest_active"}: ratio = ‖∂L/∂H_1‖ / ‖∂L/∂H_T‖
+    (over T − 1 steps back); mean_slope = the mean of φ'(A_t) over units, steps and sequences
+    (each backward step multiplies by W_hhᵀ and by these slopes, so the slopes decide how far
+    the curve falls below ρ^(T−t)); fewest_active = for ReLU, the fewest units on at any step
+    of any sequence (None for tanh and linear).
     """
     import matplotlib.pyplot as plt
 
@@ -90,9 +94,21 @@ def gradient_flow_experiment(spectral_radius=1.0, activation="tanh", T=100, inpu
     zero = np.flatnonzero(norms == 0)
     note = (f" It is exactly 0 from step {zero.max() + 1} back: every ReLU unit was off there."
             if zero.size else "")
+    slopes = slope(H, activation)                # φ'(A_t) for every sequence, step and unit
+    mean_slope = float(slopes.mean())
+    fewest_active = int((slopes > 0).sum(axis=2).min()) if activation == "relu" else None
+    if activation == "tanh":
+        note += f" Mean tanh slope 1 − H_t² over all units and steps: {mean_slope:.2f}."
+    elif activation == "relu":
+        note += (f" Fraction of ReLU units on (slope 1): {mean_slope:.2f}; fewest on at any step: "
+                 f"{fewest_active} of {H.shape[2]}.")
+        if input_scale > 0:
+            note += (" With b_h = 0 and H_0 = 0 the input scale changes nothing here: ReLU(c·A) = c·ReLU(A) "
+                     "for c > 0, so every H_t scales by c and no slope changes.")
     text = (f"‖∂L/∂H_1‖ / ‖∂L/∂H_{T}‖ = {ratio:.2e} after {T - 1} steps back "
             f"(ρ^{T - 1} = {spectral_radius ** (T - 1):.2e}).{note}")
-    return Result(text=text, fig=fig, values={"t": t, "norms": norms, "ratio": ratio})
+    return Result(text=text, fig=fig, values={"t": t, "norms": norms, "ratio": ratio, "mean_slope": mean_slope,
+                                              "fewest_active": fewest_active})
 
 
 def _empty_corner(x, curves, box=(0.5, 0.22)):

@@ -131,8 +131,26 @@ class TimedQuiz(Quiz):
         return bundle
 
 
-def timed_quiz(rng, n=10, minutes=10):
-    """``n`` questions drawn with ``rng`` from the whole quiz bank, ``minutes`` on the clock."""
+def timed_quiz(rng, n=10, minutes=10, after=()):
+    """``n`` questions drawn with ``rng`` from the quiz bank, ``minutes`` on the clock.
+
+    after : quizzes already taken this session (the first timed set, the whole-bank Quiz). Their
+    answered questions, and every question a timed set showed, are left out, so a second timed set
+    asks only what has not been answered yet (fewer than ``n`` if fewer are left).
+    """
     if not is_whole(minutes, low=1):
         raise ValueError(f"minutes must be a whole number of at least 1; got {minutes!r}")
-    return TimedQuiz(quizbank.random_set(n, rng), seconds=60 * minutes)
+    seen = set()
+    for quiz in after:
+        if not hasattr(quiz, "first"):
+            raise ValueError(f"after must hold Quiz or TimedQuiz objects; got {type(quiz).__name__}")
+        seen |= set(quiz.first)
+        if isinstance(quiz, TimedQuiz):
+            seen |= {q.qid for q in quiz.questions}
+    if not seen:
+        return TimedQuiz(quizbank.random_set(n, rng), seconds=60 * minutes)
+    pool = [q for q in quizbank.all_questions() if q.qid not in seen]
+    if not pool:
+        raise ValueError("after: every question of the bank has been answered already")
+    picked = rng.choice(len(pool), size=min(n, len(pool)), replace=False)
+    return TimedQuiz([pool[i] for i in picked], seconds=60 * minutes, title="Timed revision, unanswered questions")

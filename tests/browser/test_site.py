@@ -50,9 +50,12 @@ def has_math(notebook):
     return any("$" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
-def open_offline(browser, viewport, url):
-    """A page with every non-file request blocked; returns (page, context, list of blocked URLs)."""
-    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+def open_offline(new_context, viewport, url):
+    """A page with every non-file request blocked; returns (page, context, list of blocked URLs).
+
+    ``new_context`` is pytest-playwright's: a failing item keeps its trace and screenshot.
+    """
+    context = new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
     blocked = []
 
     def route(request_route):
@@ -93,16 +96,13 @@ JS_PAGE = """() => {
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("name", ["index.html"] + list(PAGES))
-def test_site_page_offline(browser, site, name, viewport):
+def test_site_page_offline(new_context, site, name, viewport):
     size = VIEWPORTS[viewport]
-    page, context, blocked = open_offline(browser, size, (site / name).as_uri())
-    try:
-        seen = page.evaluate(JS_PAGE)
-        shots = ROOT / "build" / "browser" / "site"
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / f"{viewport}-{Path(name).stem}.png"))
-    finally:
-        context.close()
+    page, context, blocked = open_offline(new_context, size, (site / name).as_uri())
+    seen = page.evaluate(JS_PAGE)
+    shots = ROOT / "build" / "browser" / "site"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{viewport}-{Path(name).stem}.png"))
     assert blocked == [], "the page asked the network for " + ", ".join(blocked[:5])
     assert seen["dollars"] == 0, "raw $$ left in the text: MathJax did not typeset it"
     assert seen["mathErrors"] == 0
@@ -119,16 +119,13 @@ def test_site_page_offline(browser, site, name, viewport):
     assert small == [], f"figures shown narrower than min(34rem, natural width): {small[:3]}"
 
 
-def test_tapping_a_figure_opens_it_at_full_size(browser, site):
-    page, context, _ = open_offline(browser, PHONE, (site / "04_lstm.html").as_uri())
-    try:
-        img = page.locator(".figure-frame img").first
-        img.scroll_into_view_if_needed()
-        natural = img.evaluate("el => el.naturalWidth")
-        img.click()
-        zoomed = page.locator(".zoom-view img")
-        assert zoomed.count() == 1 and abs(zoomed.evaluate("el => el.getBoundingClientRect().width") - natural) <= 1
-        page.locator(".zoom-view").click()
-        assert page.locator(".zoom-view").count() == 0
-    finally:
-        context.close()
+def test_tapping_a_figure_opens_it_at_full_size(new_context, site):
+    page, _, _ = open_offline(new_context, PHONE, (site / "04_lstm.html").as_uri())
+    img = page.locator(".figure-frame img").first
+    img.scroll_into_view_if_needed()
+    natural = img.evaluate("el => el.naturalWidth")
+    img.click()
+    zoomed = page.locator(".zoom-view img")
+    assert zoomed.count() == 1 and abs(zoomed.evaluate("el => el.getBoundingClientRect().width") - natural) <= 1
+    page.locator(".zoom-view").click()
+    assert page.locator(".zoom-view").count() == 0
