@@ -24,7 +24,7 @@ PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-saniti
 SEED ?= 0
 
 .PHONY: practice-paper formula-sheet help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser \
-        workbooks autograde test-workbooks
+        workbooks autograde test-workbooks hub-link test-hub
 
 help:
 	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
@@ -43,6 +43,8 @@ help:
 	@echo "make workbooks      re-run the workbooks' solutions and regenerate the student versions with nbgrader"
 	@echo "make autograde SUBMISSIONS=dir   grade students' workbooks (dir/<student>/<workbook>.ipynb): score table + feedback"
 	@echo "make test-workbooks nbgrader on the workbooks: student versions up to date, autograde full marks / zero"
+	@echo "make hub-link REPO=url HUB=url [BRANCH=main] [NOTEBOOK=00_start_here.ipynb]   the nbgitpuller link for a class"
+	@echo "make test-hub       pre-semester check: a throw-away JupyterHub, two students in Chromium, an update pulled"
 	@echo "make clean          remove .venv and caches"
 
 venv: $(STAMP)
@@ -159,6 +161,23 @@ autograde: $(TEACH_STAMP)
 
 test-workbooks: $(TEACH_STAMP)
 	$(BIN)/python -m pytest -q -m slow tests/test_workbooks_nbgrader.py
+
+# The nbgitpuller link for a class on JupyterHub (README: Teaching a class with it).
+# Needs only Python's standard library, so no .venv.
+hub-link:
+	@test -n "$(REPO)" -a -n "$(HUB)" || { echo "usage: make hub-link REPO=https://github.com/OWNER/REPO HUB=https://hub.example.edu [BRANCH=main] [NOTEBOOK=00_start_here.ipynb] [FOLDER=name]"; exit 2; }
+	@$(PYTHON) tools/hub_link.py --repo "$(REPO)" --hub "$(HUB)" --branch "$(or $(BRANCH),main)" \
+	    --notebook "$(or $(NOTEBOOK),00_start_here.ipynb)" $(if $(FOLDER),--folder "$(FOLDER)")
+
+# The teacher's pre-semester check of the JupyterHub path (tools/hub_check.py): a throw-away hub on
+# 127.0.0.1, two students in Chromium, an update pushed and pulled; everything it starts is stopped.
+HUB_STAMP := $(VENV)/.installed-hub
+$(HUB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[hub,browser]"
+	@touch $(HUB_STAMP)
+
+test-hub: $(HUB_STAMP)
+	$(BIN)/python tools/hub_check.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) .pytest_cache site build

@@ -5,7 +5,7 @@ plain dicts of NumPy arrays with the same keys; no hidden state lives on objects
 Shapes use the letters N (batch), T (time), D (input), H (hidden), V (vocabulary).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"   # bump with every change of the public API: tools/api.py --bump (CHANGELOG.md)
 
 import os as _os
 
@@ -15,31 +15,29 @@ if _os.environ.get("COURSE_UTILS_PERTURB"):  # test instrument of `make test-por
     _perturb.install(_os.environ["COURSE_UTILS_PERTURB"])
 
 
-def _parse(version):
-    return tuple(int(part) for part in version.split(".")[:3])
+def require(minimum, notebook="this notebook", here=None):
+    """Check that this kernel runs a course_utils that can run the notebook (see ``_gate``).
 
+    A notebook written for course_utils ``minimum`` runs on the copy next to it (the
+    course folder, ``here``'s parent; default: the current directory, which Jupyter sets
+    to the notebook's folder) if that copy has the same major version and is at least as
+    new, and if the kernel imported it after its last update. Otherwise this raises a
+    RuntimeError that says what to do, instead of failing later with an AttributeError
+    on a helper that does not exist.
 
-def require(minimum, notebook="this notebook"):
-    """Check that the installed course_utils can run a notebook.
-
-    A notebook written for course_utils ``minimum`` runs on any installed
-    version with the same major number that is at least as new. Otherwise this
-    raises a RuntimeError that says how to fix the installation, instead of
-    failing later with an AttributeError on a helper that does not exist.
-
-    Returns the installed version string so a setup cell can print it. In a
-    notebook it also makes printed text wrap at word boundaries (textfmt).
+    Returns a line for the setup cell to print, without a version number (a version
+    bump must not change the notebooks' stored outputs). In a notebook it also makes
+    printed text wrap at word boundaries (textfmt).
     """
-    installed = _parse(__version__)
-    wanted = _parse(minimum)
-    if installed[0] != wanted[0] or installed < wanted:
-        raise RuntimeError(
-            f"{notebook} needs course_utils {minimum} (same major version, at "
-            f"least that new) but {__version__} is installed. From the course "
-            "folder run `make lab` again (it reinstalls when pyproject.toml "
-            "changed), or `.venv/bin/pip install -e .` and restart the kernel."
-        )
+    from pathlib import Path
+
+    from . import _gate
+
+    here = Path.cwd() if here is None else Path(here)
+    found = _gate.problems(__version__, minimum, notebook, here)
+    if found:
+        raise RuntimeError("\n".join(found))
     from .textfmt import use_word_wrapping
 
     use_word_wrapping()
-    return __version__
+    return f"course_utils for {notebook}: {_gate.describe(here)}, new enough."

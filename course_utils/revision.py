@@ -266,8 +266,12 @@ class Misconception(NamedTuple):
     chapter: int
     claim: str             # what is often said (or what the source text says)
     correction: str
-    demo: Callable         # () -> one line of text computed with the course's code
+    check: Callable        # () -> (one line of text computed with the course's code, whether it made its point)
     seed_error: bool = False   # one of the source text's errors (DESIGN §9)
+
+    def demo(self):
+        """The demonstration's line of text (``check()[1]`` says whether the numbers made the point)."""
+        return self.check()[0]
 
 
 def _close(a, b):
@@ -283,8 +287,9 @@ def _demo_lstm_shared():
     for t in range(6):   # one params dict, reused at every step
         state, _ = lstm.lstm_step_forward(X[:, t], state, params)
         steps.append(state[0])
+    same = _close(np.stack(steps, axis=1), H_seq)
     return (f"the step function applied 6 times with ONE params dict reproduces lstm_forward: "
-            f"{_close(np.stack(steps, axis=1), H_seq)}; parameters for any T: {lstm.param_count(3, 4)}")
+            f"{same}; parameters for any T: {lstm.param_count(3, 4)}"), same
 
 
 def _demo_gru_seed_formula():
@@ -296,8 +301,9 @@ def _demo_gru_seed_formula():
     g = gru.gate_values(cache)
     R, Z, H_tilde = g["R"][:, 0], g["Z"][:, 0], g["H~"][:, 0]
     seed = H_prev * R + (1 - Z) * H_tilde
+    kept = bool(np.max(np.abs(H_t - H_prev)) < 1e-6 and np.max(np.abs(seed - H_prev)) > 0.1)
     return (f"update gate Z ≈ {Z.mean():.3f} (keep): course formula gives H_t = {H_t.mean():.3f} = H_(t-1); "
-            f"the seed's H_(t-1)·R_t + (1 − Z_t)·H̃_t gives {seed.mean():.3f}")
+            f"the seed's H_(t-1)·R_t + (1 − Z_t)·H̃_t gives {seed.mean():.3f}"), kept
 
 
 def _demo_notation():
@@ -307,8 +313,8 @@ def _demo_notation():
     try:
         rnn.rnn_step_forward(rng.normal(size=(2, 3)), None, swapped)
     except ValueError as exc:
-        return f"names say from-to, so swapped matrices are caught: ValueError: {exc}"
-    return "swapped matrices were NOT caught"
+        return f"names say from-to, so swapped matrices are caught: ValueError: {exc}", True
+    return "swapped matrices were NOT caught", False
 
 
 def _demo_concatenation():
@@ -317,8 +323,9 @@ def _demo_concatenation():
     X_t, H_prev = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
     two = X_t @ params["W_xh"] + H_prev @ params["W_hh"]
     one = np.concatenate([X_t, H_prev], axis=1) @ np.vstack([params["W_xh"], params["W_hh"]])
-    return (f"[X_t, H_(t-1)] (2, 7) @ [W_xh; W_hh] (7, 4) equals X_t W_xh + H_(t-1) W_hh: {_close(one, two)}; "
-            f"X_t + H_(t-1) itself is undefined for D = 3, H = 4")
+    same = _close(one, two)
+    return (f"[X_t, H_(t-1)] (2, 7) @ [W_xh; W_hh] (7, 4) equals X_t W_xh + H_(t-1) W_hh: {same}; "
+            f"X_t + H_(t-1) itself is undefined for D = 3, H = 4"), same
 
 
 def _gru_other_convention(X, params):
@@ -340,8 +347,9 @@ def _demo_z_convention():
     _, H_T, _ = gru.gru_forward(X, None, params)
     flipped = dict(params, W_xz=-params["W_xz"], W_hz=-params["W_hz"], b_z=-params["b_z"])
     differ = not _close(_gru_other_convention(X, params), H_T)
+    agree = _close(_gru_other_convention(X, flipped), H_T)
     return (f"same weights, other convention: different outputs ({differ}); negate W_xz, W_hz, b_z "
-            f"(σ(−a) = 1 − σ(a)) and they agree: {_close(_gru_other_convention(X, flipped), H_T)}")
+            f"(σ(−a) = 1 − σ(a)) and they agree: {agree}"), differ and agree
 
 
 def _demo_lstm_vanishing():
@@ -353,7 +361,7 @@ def _demo_lstm_vanishing():
         _, _, cache = lstm.lstm_forward(X, None, params)
         kept.append(np.prod(lstm.gate_values(cache)["F"][0], axis=0).mean())
     return (f"over 50 steps the cell path multiplies the gradient by Π F_t: mean {kept[0]:.1e} with forget bias 1, "
-            f"{kept[1]:.2f} with forget bias 5")
+            f"{kept[1]:.2f} with forget bias 5"), bool(kept[0] < 1e-3 and 0.1 < kept[1] < 1)
 
 
 LSTM_ORDERS = {"this course (fused)": "ifoc", "PyTorch": "ifgo", "Keras": "ifco", "ONNX": "iofc"}
@@ -389,16 +397,18 @@ def _demo_gate_order():
     torch_layout = stack_gates(params, LSTM_ORDERS["PyTorch"])
     as_keras = lstm.lstm_forward(X, None, split_gates(*torch_layout, LSTM_ORDERS["Keras"]))[0]
     as_onnx = lstm.lstm_forward(X, None, split_gates(*torch_layout, LSTM_ORDERS["ONNX"]))[0]
-    return (f"PyTorch blocks (i,f,g,o) read as Keras (i,f,c,o): same outputs {_close(as_keras, H_ref)}; "
-            f"read as ONNX (i,o,f,c): outputs off by up to {np.max(np.abs(as_onnx - H_ref)):.2f}")
+    same, off = _close(as_keras, H_ref), np.max(np.abs(as_onnx - H_ref))
+    return (f"PyTorch blocks (i,f,g,o) read as Keras (i,f,c,o): same outputs {same}; "
+            f"read as ONNX (i,o,f,c): outputs off by up to {off:.2f}"), bool(same and off > 0.1)
 
 
 def _demo_clipping():
     grads = {"W": np.full((2, 2), 1e-4)}
     clipped, norm = optim.clip_by_global_norm(grads, max_norm=1.0)
     big, big_norm = optim.clip_by_global_norm({"W": np.full((2, 2), 50.0)}, max_norm=1.0)
-    return (f"a vanishing gradient of norm {norm:.0e} is left as it is ({_close(clipped['W'], grads['W'])}); "
-            f"an exploding one of norm {big_norm:.0f} is scaled to {optim.global_norm(big):.1f}")
+    untouched, capped = _close(clipped["W"], grads["W"]), optim.global_norm(big)
+    return (f"a vanishing gradient of norm {norm:.0e} is left as it is ({untouched}); "
+            f"an exploding one of norm {big_norm:.0f} is scaled to {capped:.1f}"), bool(untouched and abs(capped - 1) < 1e-12)
 
 
 def _demo_beam():
@@ -418,8 +428,9 @@ def _demo_beam():
     greedy = seq2seq.greedy_search(step_fn, np.zeros(1, dtype=int), 1, max_len=4)
     beams = [seq2seq.beam_search(step_fn, np.zeros(1, dtype=int), k, max_len=4, length_norm=0.0)[0] for k in (2, 3)]
     best = max(first[a] * after[a].get(b, 0.0) for a, b in product(first, repeat=2))
-    return (f"greedy: P = {np.exp(greedy.log_prob()[0]):.2f}; beam k = 2: P = {np.exp(beams[0].log_prob):.2f}; "
-            f"beam k = 3: P = {np.exp(beams[1].log_prob):.2f}; best of all sequences: {best:.2f}")
+    p_greedy, p_k2, p_k3 = np.exp(greedy.log_prob()[0]), np.exp(beams[0].log_prob), np.exp(beams[1].log_prob)
+    return (f"greedy: P = {p_greedy:.2f}; beam k = 2: P = {p_k2:.2f}; "
+            f"beam k = 3: P = {p_k3:.2f}; best of all sequences: {best:.2f}"), bool(p_greedy < p_k2 < best - 1e-9)
 
 
 def _demo_attention_weights():
@@ -427,8 +438,9 @@ def _demo_attention_weights():
     params = attention.init_attention_params(4, 4, 5, rng)
     S_prev = rng.normal(size=(1, 4))
     alphas = [attention.attention_forward(S_prev, rng.normal(size=(1, 6, 4)), None, params)[1] for _ in range(2)]
+    sums_to_one = all(abs(a.sum() - 1) < 1e-12 for a in alphas)
     return (f"same parameters, two source sentences: α = {np.round(alphas[0][0], 2)} and {np.round(alphas[1][0], 2)}; "
-            f"each sums to {alphas[0].sum():.2f}")
+            f"each sums to {alphas[0].sum():.2f}"), bool(sums_to_one and not _close(alphas[0], alphas[1]))
 
 
 MISCONCEPTIONS = [

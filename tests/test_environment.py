@@ -21,7 +21,7 @@ def _name_and_spec(requirement):
 def pyproject_requirements():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = list(project["dependencies"])
-    for extra in ("lab", "test", "browser", "teach"):
+    for extra in ("lab", "test", "browser", "teach", "hub"):
         reqs += project["optional-dependencies"][extra]
     return dict(_name_and_spec(r) for r in reqs)
 

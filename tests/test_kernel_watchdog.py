@@ -141,3 +141,24 @@ def test_executor_names_the_hung_cell_and_retries_the_notebook(tmp_path, monkeyp
     seconds = executor.execute(path)
     assert len(runs) == 2 and seconds < 60
     assert nbformat.read(path, as_version=4).cells[0].outputs[0]["text"] == "42\n"
+
+
+def test_nbval_replaces_a_kernel_that_dies_while_starting(monkeypatch):
+    import nbval.kernel
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
+
+    watchdog.install_nbval_watchdog()
+    real_start, calls = nbval.kernel.start_new_kernel, []
+
+    def dies_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real_start(*args, **kwargs)
+
+    monkeypatch.setattr(nbval.kernel, "start_new_kernel", dies_once)
+    kernel = RunningKernel(CURRENT_ENV_KERNEL_NAME)
+    try:
+        assert len(calls) == 2 and kernel.is_alive()
+    finally:
+        kernel.stop()

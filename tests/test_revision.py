@@ -170,9 +170,17 @@ def test_misconceptions_include_the_seed_errors_and_the_usual_ones():
 
 @pytest.mark.parametrize("index", range(len(revision.MISCONCEPTIONS)))
 def test_every_demonstration_is_one_line_and_makes_its_point(index):
-    line = revision.MISCONCEPTIONS[index].demo()
-    assert "\n" not in line and "False" not in line
-    assert line == revision.MISCONCEPTIONS[index].demo()   # deterministic
+    line, ok = revision.MISCONCEPTIONS[index].check()
+    assert ok, line
+    assert "\n" not in line and line == revision.MISCONCEPTIONS[index].demo()   # deterministic, the same text
+
+
+def test_a_demonstration_that_misses_its_point_says_so(monkeypatch):
+    """The notation demo relies on a swapped W_xh/W_hh being rejected: if rnn accepted it, ok must be False."""
+    from course_utils import rnn
+    monkeypatch.setattr(rnn, "rnn_step_forward", lambda *args: None)
+    line, ok = revision.MISCONCEPTIONS[2].check()
+    assert not ok and line == "swapped matrices were NOT caught"
 
 
 def test_seed_gru_formula_demo_numbers():

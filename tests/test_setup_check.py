@@ -1,14 +1,48 @@
 import numpy as np
 import pytest
 
-from course_utils.labs.setup_check import environment_report, wave_demo
+from course_utils.labs import setup_check
+from course_utils.labs.setup_check import environment_report, pins, wave_demo
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 
 def test_environment_report_finds_the_installed_packages():
     versions, problems = environment_report()
     assert problems == []
-    assert set(versions) == {"python", "numpy", "matplotlib", "ipywidgets"}
+    assert set(versions) == {"python", "numpy", "matplotlib", "ipywidgets", "packaging"}
     assert versions["numpy"] == np.__version__
+
+
+def test_the_pins_are_pyprojects_dependencies_read_from_the_metadata():
+    from pathlib import Path
+    from packaging.requirements import Requirement
+
+    pyproject = Path(setup_check.__file__).resolve().parents[2] / "pyproject.toml"
+    declared = {Requirement(r).name: Requirement(r).specifier
+                for r in tomllib.loads(pyproject.read_text())["project"]["dependencies"]}
+    pinned, source = pins()
+    assert pinned == declared and "numpy" in pinned and not pinned["numpy"].contains("1.23.0")
+    assert source in ("package metadata", "pyproject.toml")
+
+
+def test_metadata_of_another_version_is_not_trusted(monkeypatch):
+    from importlib import metadata
+
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "course_utils" else "1.0")
+    assert pins()[1] == "pyproject.toml"
+
+
+def test_a_package_outside_its_pin_is_reported(monkeypatch):
+    from packaging.specifiers import SpecifierSet
+
+    monkeypatch.setattr(setup_check, "pins", lambda: ({"numpy": SpecifierSet(">=99")}, "package metadata"))
+    versions, problems = environment_report()
+    assert problems == [f"numpy {np.__version__} does not satisfy numpy>=99 (package metadata): run `make lab` "
+                        "again (on a JupyterHub, ask for the image to be rebuilt)."]
 
 
 def test_wave_demo_counts_cycles():

@@ -16,7 +16,9 @@ from tools_loader import load_tool
 from course_utils import quizbank
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# every chapter, then the workbooks (the chapters link to them): one page each
+NOTEBOOKS = load_tool("build_site").course_notebooks(ROOT)
+STEMS = [load_tool("build_site").page_stem(nb) for nb in NOTEBOOKS]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 QUIZ_MIME = "application/vnd.course-utils.quiz+json"
 
@@ -64,10 +66,10 @@ def internal(url):
 def test_every_notebook_has_a_page_and_the_index_lists_them_all(site):
     out, written, broken, pages = site
     assert broken == []
-    assert sorted(p.name for p in written) == sorted(["index.html"] + [f"{nb.stem}.html" for nb in NOTEBOOKS])
+    assert sorted(p.name for p in written) == sorted(["index.html"] + [f"{stem}.html" for stem in STEMS])
     index_targets = {url for tag, url in pages["index.html"].links if tag == "a"}
-    for nb in NOTEBOOKS:
-        assert f"{nb.stem}.html" in index_targets
+    for stem in STEMS:
+        assert f"{stem}.html" in index_targets
 
 
 def test_every_internal_link_resolves_to_a_file_and_an_anchor(site):
@@ -110,7 +112,7 @@ def test_pages_are_made_for_phones(site):
 
 def test_pages_have_previous_and_next_links_in_course_order(site):
     _, _, _, pages = site
-    stems = [nb.stem for nb in NOTEBOOKS]
+    stems = STEMS
     for i, stem in enumerate(stems):
         links = {url for tag, url in pages[f"{stem}.html"].links if tag == "a"}
         assert "index.html" in links
@@ -123,10 +125,10 @@ def test_pages_have_previous_and_next_links_in_course_order(site):
 def test_outputs_are_kept_quizzes_become_questions_and_experiments_figures(site):
     _, _, _, pages = site
     bank = {q.qid: q for q in quizbank.all_questions()}
-    for nb_path in NOTEBOOKS:
+    for nb_path, stem in zip(NOTEBOOKS, STEMS):
         nb = json.loads(nb_path.read_text())
-        raw = (site[0] / f"{nb_path.stem}.html").read_text(encoding="utf-8")
-        text = "".join(pages[f"{nb_path.stem}.html"].text)
+        raw = (site[0] / f"{stem}.html").read_text(encoding="utf-8")
+        text = "".join(pages[f"{stem}.html"].text)
         experiments = quizzes = 0
         for cell in nb["cells"]:
             for out in cell.get("outputs", []):

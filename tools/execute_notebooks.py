@@ -60,8 +60,8 @@ def execute(path, timeout=CELL_TIMEOUT, retries=1):
 
     A kernel that sits idle without answering a cell is detected within about
     15 s (tools/kernel_watchdog.py) and the whole notebook is run again once in a
-    fresh kernel (safe: the file is written only after a complete run); a cell
-    still running after ``timeout`` seconds fails.
+    fresh kernel (safe: the file is written only after a complete run), as is a
+    kernel that dies while starting; a cell still running after ``timeout`` seconds fails.
     """
     for attempt in range(retries + 1):
         nb = nbformat.read(path, as_version=4)
@@ -74,6 +74,11 @@ def execute(path, timeout=CELL_TIMEOUT, retries=1):
             if attempt == retries:
                 raise KernelHung(f"{path}, {hung} (also on the retry)") from None
             print(f"{path}, {hung}; running the notebook again in a fresh kernel", flush=True)
+            continue
+        except RuntimeError as error:   # nbclient: "Kernel died before replying to kernel_info"
+            if "before replying to kernel_info" not in str(error) or attempt == retries:
+                raise
+            print(f"{path}: the kernel died while starting ({error}); starting another", flush=True)
             continue
         seconds = time.perf_counter() - start
         nbformat.write(tidy(nb), path)

@@ -19,6 +19,7 @@ What happens then:
 - tools/execute_notebooks.py: ``WatchedNotebookClient`` raises ``KernelHung``
   naming the cell; the script re-runs the whole notebook once in a fresh kernel
   (safe: a notebook is written only after a complete run).
+- A kernel that dies or never answers while starting is replaced once, in both.
 """
 
 import asyncio
@@ -135,7 +136,16 @@ def install_nbval_watchdog():
             except KernelHung as again:
                 raise RuntimeError(hung_message("nbval (sent twice)", code, hung.args[0] + again.args[0])) from None
 
+    plain_init = RunningKernel.__init__
+
+    def init(self, *args, **kwargs):
+        try:
+            plain_init(self, *args, **kwargs)
+        except RuntimeError:                # died or hung while starting: nothing ran yet, start another once
+            plain_init(self, *args, **kwargs)
+
     original_await_reply = RunningKernel.await_reply
+    RunningKernel.__init__ = init
     RunningKernel.execute_cell_input = execute_cell_input
     RunningKernel.get_message = get_message
     RunningKernel.await_reply = watched_await_reply

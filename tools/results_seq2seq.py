@@ -1,6 +1,6 @@
 """Train chapter 06's date-normalisation models and record what they reach.
 
-    python tools/results_seq2seq.py             # all five models, ~15 min on an idle 2-core machine
+    python tools/results_seq2seq.py             # five models + the seed comparison, ~25 min on 2 cores
     python tools/results_seq2seq.py --out DIR   # write somewhere else (the slow test does this)
 
 Five GRU encoder–decoders are trained with identical data, initial weights, batches and

@@ -2,41 +2,69 @@
 
 import sys
 from numbers import Real
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import __version__
 from ..plotting import PALETTE
 from .widgets import Result, problem
 
-MINIMUM = {"numpy": (1, 24), "matplotlib": (3, 7), "ipywidgets": (8, 0)}
+def pins():
+    """course_utils's dependency pins, {name: packaging SpecifierSet}, and where they were read.
 
+    From the installed package's metadata (importlib.metadata), the pins its pyproject.toml
+    declared when it was installed. When the metadata belongs to another version than the
+    course_utils this kernel imported (a copy run from the course folder, next to an older
+    install), the course folder's own pyproject.toml is read instead.
+    """
+    from importlib import metadata
 
-def _version_tuple(text):
-    parts = []
-    for piece in text.split(".")[:2]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
+    from packaging.requirements import Requirement
+
+    requires, source = None, "package metadata"
+    try:
+        if metadata.version("course_utils") == __version__:
+            requires = [r for r in metadata.requires("course_utils") or [] if "extra ==" not in r]
+    except metadata.PackageNotFoundError:
+        pass
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    if pyproject.is_file():   # running from a course folder: its pyproject.toml wins over stale metadata
+        import tomllib   # only reached when running from a folder: Python 3.11+, or tomli on 3.10
+
+        declared = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+        if requires is None or sorted(requires) != sorted(declared):
+            requires, source = declared, "pyproject.toml"
+    pinned = {}
+    for line in requires or []:
+        requirement = Requirement(line)
+        if requirement.marker is None:   # the extras (lab, test, ...) are not needed to run the code
+            pinned[requirement.name] = requirement.specifier
+    return pinned, source
 
 
 def environment_report():
-    """Return (versions: dict name -> version string, problems: list of readable strings)."""
-    import importlib
+    """Return (versions: dict name -> version string, problems: list of readable strings).
+
+    Checks Python and every dependency pin of course_utils (``pins``) against what is installed.
+    """
+    from importlib import metadata
 
     versions = {"python": sys.version.split()[0]}
     problems = []
     if sys.version_info < (3, 10):
         problems.append(f"Python {versions['python']} is too old: the course needs 3.10 or newer.")
-    for name, minimum in MINIMUM.items():
+    pinned, source = pins()
+    for name, specifier in pinned.items():
         try:
-            module = importlib.import_module(name)
-        except ImportError:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
             problems.append(f"{name} is not installed: run `make lab` from the course folder.")
             continue
-        versions[name] = module.__version__
-        if _version_tuple(module.__version__) < minimum:
-            problems.append(f"{name} {module.__version__} is older than {'.'.join(map(str, minimum))}: run `make lab` again.")
+        if not specifier.contains(versions[name], prereleases=True):
+            problems.append(f"{name} {versions[name]} does not satisfy {name}{specifier} ({source}): "
+                            "run `make lab` again (on a JupyterHub, ask for the image to be rebuilt).")
     return versions, problems
 
 
