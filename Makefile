@@ -133,7 +133,7 @@ $(BROWSER_STAMP): $(STAMP)
 # pytest-playwright: one item per notebook and check, at 1366x768 in JupyterLab and at
 # 390x844 and 1366x768 on the static site; traces of failed notebooks in build/browser/.
 test-browser: $(BROWSER_STAMP)
-	COURSE_BROWSER_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup \
+	COURSE_BROWSER_TESTS=1 $(BIN)/python -m pytest -q -rs -p no:cacheprovider -n 2 --dist loadgroup \
 	    --output build/browser/artifacts --tracing retain-on-failure --screenshot only-on-failure tests/browser
 
 # Hand-calculation drills (course_utils.drills) as a printable paper: build/practice_paper_seed$(SEED).html
