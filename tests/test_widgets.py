@@ -147,10 +147,12 @@ def test_quiz_prompts_are_escaped_so_tokens_stay_visible():
 
 def test_sliders_get_a_wide_track_and_text_boxes_a_hint():
     slider, text = widgets.IntSlider(value=3), widgets.Text(value="ab")
-    fixed = widgets.IntSlider(value=1, layout=widgets.Layout(width="200px"))
-    exp = Experiment(lambda x, s, y: Result(text=s), {"x": slider, "s": text, "y": fixed})
+    fixed = widgets.IntSlider(value=1, layout=widgets.Layout(width="700px"))
+    narrow = widgets.IntSlider(value=1, layout=widgets.Layout(width="420px"))  # a 184 px track: widened
+    exp = Experiment(lambda x, s, y, z: Result(text=s), {"x": slider, "s": text, "y": fixed, "z": narrow})
     assert slider.layout.width == "100%" and slider.layout.max_width == "640px"
-    assert fixed.layout.width == "200px"  # a layout the notebook chose is kept
+    assert fixed.layout.width == "700px"  # a wide enough layout the notebook chose is kept
+    assert narrow.layout.width == "100%"
     controls = exp.box.children[0].children
     assert controls[1] is text and "press Enter" in controls[2].value
 

@@ -259,8 +259,15 @@ def _prepare(control):
     style = getattr(control, "style", None)
     if style is not None and hasattr(style, "description_width") and not style.description_width:
         style.description_width = "140px"
-    if type(control).__name__.endswith("Slider") and not control.layout.width:
+    if type(control).__name__.endswith("Slider") and _narrow(control.layout.width):
         control.layout.width, control.layout.max_width = SLIDER_LAYOUT["width"], SLIDER_LAYOUT["max_width"]
+
+
+def _narrow(width, minimum_px=560):
+    """No width, or one in px that leaves the track under 300 px (140 px label, ~100 px readout)."""
+    if not width:
+        return True
+    return width.endswith("px") and width[:-2].replace(".", "", 1).isdigit() and float(width[:-2]) < minimum_px
 
 
 def _escape(text):
