@@ -86,7 +86,8 @@ def _figure(rows, probs, n_prompt, lengths, finished, ok, title):
     grid = np.full((len(rows), width), np.nan)
     for r, (start, seg) in enumerate(rows):
         grid[r, :len(seg)] = np.maximum(probs[start:start + len(seg)], P_FLOOR)
-    fig, ax = plt.subplots(figsize=(6.4, 1.3 + 0.32 * len(rows)), dpi=100)
+    # constrained layout: a two-line sample and a ten-line one both keep every label inside the image
+    fig, ax = plt.subplots(figsize=(6.4, max(2.6, 1.5 + 0.32 * len(rows))), dpi=100, layout="constrained")
     image = ax.imshow(grid, cmap="viridis", norm=LogNorm(P_FLOOR, 1), aspect="equal")
     for r, (start, seg) in enumerate(rows):
         for c in range(min(len(seg), max(0, n_prompt - start))):   # the prompt: framed, not sampled
@@ -104,9 +105,8 @@ def _figure(rows, probs, n_prompt, lengths, finished, ok, title):
     ax.set_xlabel("position in the line (its punctuation mark is the last square)", labelpad=14)
     ax.set_ylabel("line", labelpad=14)
     ax.set_title(title, fontsize=10)
-    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.12, label="P(character | text before)")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.04, label="P(character | text before)")
     bar.ax.minorticks_off()
-    fig.subplots_adjust(left=0.08, right=0.9, top=0.86, bottom=0.16)
     return fig
 
 
