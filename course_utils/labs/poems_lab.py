@@ -88,22 +88,19 @@ def _figure(rows, probs, n_prompt, lengths, finished, ok, title):
         grid[r, :len(seg)] = np.maximum(probs[start:start + len(seg)], P_FLOOR)
     # constrained layout: a two-line sample and a ten-line one both keep every label inside the image
     fig, ax = plt.subplots(figsize=(6.4, max(2.6, 1.5 + 0.32 * len(rows))), dpi=100, layout="constrained")
-    image = ax.imshow(grid, cmap="viridis", norm=LogNorm(P_FLOOR, 1), aspect="equal")
+    image = ax.imshow(grid, cmap="viridis", norm=LogNorm(P_FLOOR, 1), aspect="auto")
     for r, (start, seg) in enumerate(rows):
         for c in range(min(len(seg), max(0, n_prompt - start))):   # the prompt: framed, not sampled
             ax.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec="#D55E00", lw=2))
         mark = "✓" if ok[r] else ("✗" if finished[r] else "…")
         ax.text(width - 0.2, r, f" {lengths[r]} {mark}", va="center", fontsize=10,
                 color="#000000" if ok[r] else "#D55E00")
-    # labels as plain texts, not Ticks: a Tick per square costs more than the rest of the figure
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for c in range(width):
-        ax.text(c, len(rows) - 0.5 + 0.1, str(c + 1), ha="center", va="top", fontsize=8)
-    for r in range(len(rows)):
-        ax.text(-0.6, r, str(r + 1), ha="right", va="center", fontsize=8)
-    ax.set_xlabel("position in the line (its punctuation mark is the last square)", labelpad=14)
-    ax.set_ylabel("line", labelpad=14)
+    # real ticks, not free texts: constrained layout makes room for ticks, not for texts outside the axes
+    ax.set_xticks(range(width), [str(c + 1) for c in range(width)], fontsize=8)
+    ax.set_yticks(range(len(rows)), [str(r + 1) for r in range(len(rows))], fontsize=8)
+    ax.tick_params(length=0)
+    ax.set_xlabel("position in the line (its punctuation mark is the last square)")
+    ax.set_ylabel("line")
     ax.set_title(title, fontsize=10)
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.04, label="P(character | text before)")
     bar.ax.minorticks_off()
