@@ -45,18 +45,10 @@ def test_every_checker_of_the_module_is_exported_and_has_an_adapter():
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_reference_passes_its_own_check(name):
+def test_reference_passes_and_every_mutant_differs_from_it_and_is_rejected_at_least_80_percent_by_name(name):
     assert_reference_passes(SPECS[name], ADAPTERS[name])
-
-
-@pytest.mark.parametrize("name", sorted(SPECS))
-def test_mutant_library_is_nonempty_and_each_mutant_differs_from_the_reference(name):
     assert_each_mutant_differs_from_the_reference(SPECS[name])
-
-
-@pytest.mark.parametrize("name", sorted(SPECS))
-def test_every_mutant_is_rejected_and_at_least_80_percent_are_named(name):
-    assert_every_mutant_rejected_and_80_percent_named(SPECS[name], ADAPTERS[name])
+    assert assert_every_mutant_rejected_and_80_percent_named(SPECS[name], ADAPTERS[name]) == []   # all named
 
 
 def test_the_mutant_libraries_cover_the_typical_mistakes():
@@ -216,7 +208,8 @@ ALTERNATIVES = {
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_three_differently_written_correct_implementations_pass(name):
+def test_three_or_more_differently_written_correct_implementations_pass_each_check(name):
+    assert len(ALTERNATIVES[name]) >= 3    # the contract's bar; here there are four each
     assert_correct_variants_pass(SPECS[name], ALTERNATIVES[name])
 
 

@@ -15,6 +15,8 @@ arrays are each below c while their global norm is above it, so that a missing c
 condition backwards and per-array clipping all show.
 """
 
+from functools import partial
+
 import numpy as np
 
 from .core import Case, Mismatch, Spec, mutants, pair, randn, report
@@ -33,6 +35,15 @@ def _params(rng, D, H, dtype):
 
 def _label(N, T, D, H, dtype, t=True):
     return f"random N={N}{f' T={T}' if t else ''} D={D} H={H} {np.dtype(dtype).name}"
+
+
+def _cases(rng, sequence):
+    """One step (X_t (N, D), H_prev) or a sequence (X (N, T, D), H0), with params, for each of SIZES."""
+    names = ("X", "H0") if sequence else ("X_t", "H_prev")
+    return [Case(_label(N, T, D, H, dtype, t=sequence),
+                 {names[0]: randn(rng, (N, T, D) if sequence else (N, D), dtype),
+                  names[1]: randn(rng, (N, H), dtype, 0.5), "params": _params(rng, D, H, dtype)})
+            for N, T, D, H, dtype in SIZES]
 
 
 def _matrix(value, name, shape):
@@ -65,13 +76,6 @@ def _jacobian(X_t, H_prev, params, bug=None):
     return W_hh[None] * s
 
 
-def _step_cases(rng):
-    return [Case(_label(N, T, D, H, dtype, t=False),
-                 {"X_t": randn(rng, (N, D), dtype), "H_prev": randn(rng, (N, H), dtype, 0.5),
-                  "params": _params(rng, D, H, dtype)})
-            for N, T, D, H, dtype in SIZES]
-
-
 def _step_jacobian_outputs(X_t, H_prev, params, bug=None):
     return {"J_t": _jacobian(X_t, H_prev, params, bug)}
 
@@ -101,7 +105,7 @@ STEP_JACOBIAN_MUTANTS = (
      "A_t = X_t W_xh + H_{t-1} W_hh + b_h"),
 )
 
-STEP_JACOBIAN = Spec("step_jacobian", _step_jacobian_outputs, _step_cases, _call_step_jacobian,
+STEP_JACOBIAN = Spec("step_jacobian", _step_jacobian_outputs, partial(_cases, sequence=False), _call_step_jacobian,
                      mutants(_step_jacobian_outputs, *STEP_JACOBIAN_MUTANTS))
 
 
@@ -127,13 +131,6 @@ def _product(X, H0, params, bug=None):
     return np.swapaxes(P, 1, 2) if bug == "transposed" else P
 
 
-def _product_cases(rng):
-    return [Case(_label(N, T, D, H, dtype),
-                 {"X": randn(rng, (N, T, D), dtype), "H0": randn(rng, (N, H), dtype, 0.5),
-                  "params": _params(rng, D, H, dtype)})
-            for N, T, D, H, dtype in SIZES]
-
-
 def _product_outputs(X, H0, params, bug=None):
     return {"P": _product(X, H0, params, bug)}
 
@@ -143,7 +140,7 @@ def _call_product(fns, i):
     return {"P": _matrix(fns[0](i["X"], i["H0"], i["params"]), "P = ∂H_T/∂H_0", (N, H, H))}
 
 
-PRODUCT_SPEC = Spec("jacobian_product", _product_outputs, _product_cases, _call_product, mutants(
+PRODUCT_SPEC = Spec("jacobian_product", _product_outputs, partial(_cases, sequence=True), _call_product, mutants(
     _product_outputs,
     ("reversed", "the factors are multiplied in the wrong order (J_T ⋯ J_1): with row vectors "
      "δH_T = δH_0 J_1 J_2 ⋯ J_T, so each new J_t goes on the right: P = P @ J_t.", PRODUCT),
