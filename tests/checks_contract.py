@@ -1,7 +1,7 @@
-"""What every workbook checker must do, as assertions that each chapter's tests/test_checks_<chapter>.py calls.
+"""What every workbook checker must do, for tests/test_checks.py and tests/test_checks_<chapter>.py.
 
-``adapter(fn)`` turns an "inputs -> outputs dict" function (a Spec's reference or a mutant) into the
-learner-facing function(s) the workbook asks for, so that run_check sees it as a learner would.
+An adapter turns an "inputs -> outputs dict" function (a Spec's reference or one of its mutants)
+into the learner-facing function(s) a workbook asks for, so that run_check sees it as a learner would.
 """
 
 import numpy as np
@@ -9,15 +9,15 @@ import numpy as np
 from course_utils.checks import core
 
 
-def reference_passes(spec, adapter):
+def assert_reference_passes(spec, adapter):
     result = core.run_check(spec, *adapter(spec.reference))
     assert result.passed, result.text
     assert result.text.startswith(f"✔ {spec.name}: correct on ")
 
 
-def each_mutant_differs_from_the_reference(spec):
-    """At least 3 mutants, distinct names, and each differs from the reference on some check input
-    (or fails on its shapes there, as a transposed matrix does)."""
+def assert_each_mutant_differs_from_the_reference(spec):
+    """Each mutant differs from the reference on some check input, or fails there on its shapes
+    (as a transposed matrix does, like the learner's code would)."""
     assert len(spec.mutants) >= 3
     assert len({m.name for m in spec.mutants}) == len(spec.mutants)
     cases = spec.make_cases(np.random.default_rng(0))
@@ -37,20 +37,23 @@ def each_mutant_differs_from_the_reference(spec):
         assert differs, f"{spec.name}: mutant {mutant.name!r} equals the reference on every check input"
 
 
-def every_mutant_is_rejected_and_most_are_named(spec, adapter, at_least=0.8):
-    named = []
+def assert_every_mutant_rejected_and_80_percent_named(spec, adapter):
+    """Returns the names of the mutants the check did not name (at most 20 %)."""
+    unnamed = []
     for mutant in spec.mutants:
         result = core.run_check(spec, *adapter(mutant.fn))
         assert not result.passed, f"{spec.name}: mutant {mutant.name!r} passed the check"
         assert result.text.startswith(f"✘ {spec.name}: ")
-        named.append(result.diagnosis == mutant.name)
         if result.diagnosis == mutant.name:
             assert mutant.says in result.text and mutant.equation in result.text
-    assert sum(named) >= at_least * len(named), f"{spec.name}: named {sum(named)}/{len(named)}"
+        else:
+            unnamed.append(mutant.name)
+    named = len(spec.mutants) - len(unnamed)
+    assert named >= 0.8 * len(spec.mutants), f"{spec.name}: named {named}/{len(spec.mutants)}; not: {unnamed}"
+    return unnamed
 
 
-def alternatives_pass(spec, alternatives):
-    """At least 3 differently written correct implementations (each a tuple of the learner's functions)."""
+def assert_correct_variants_pass(spec, alternatives):
     assert len(alternatives) >= 3
     for fns in alternatives:
         result = core.run_check(spec, *fns)

@@ -56,7 +56,7 @@ def test_every_chapter_06_checker_has_an_adapter_here():
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_reference_passes_its_own_check(name):
-    contract.reference_passes(SPECS[name], ADAPTERS[name])
+    contract.assert_reference_passes(SPECS[name], ADAPTERS[name])
 
 
 # the implementations the mutants switch bugs on: with no bug they must equal the reference
@@ -72,7 +72,7 @@ def test_the_mutants_implementation_without_a_bug_passes(name):
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_mutant_library_is_nonempty_and_each_mutant_differs_from_the_reference(name):
-    contract.each_mutant_differs_from_the_reference(SPECS[name])
+    contract.assert_each_mutant_differs_from_the_reference(SPECS[name])
 
 
 REQUIRED = {  # the mistakes issue 15 names, which each checker must know
@@ -88,7 +88,7 @@ REQUIRED = {  # the mistakes issue 15 names, which each checker must know
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_every_mutant_is_rejected_and_at_least_80_percent_are_named(name):
     assert REQUIRED[name] <= {m.name for m in SPECS[name].mutants}
-    contract.every_mutant_is_rejected_and_most_are_named(SPECS[name], ADAPTERS[name])
+    contract.assert_every_mutant_rejected_and_80_percent_named(SPECS[name], ADAPTERS[name])
 
 
 # --- the attention checker's references are right: finite differences -------------------------------
@@ -309,7 +309,7 @@ ALTERNATIVES = {
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_three_differently_written_correct_implementations_pass(name):
-    contract.alternatives_pass(SPECS[name], ALTERNATIVES[name])
+    contract.assert_correct_variants_pass(SPECS[name], ALTERNATIVES[name])
 
 
 # --- what the learner sees ---------------------------------------------------------------------------
