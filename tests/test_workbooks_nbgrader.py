@@ -46,6 +46,11 @@ def test_autograde_gives_full_marks_to_the_solutions_zero_to_untouched_and_names
     assert buggy != rnn.read_text()
     (submissions / "one_bug" / "02_rnn_workbook").mkdir(parents=True)
     (submissions / "one_bug" / "02_rnn_workbook" / rnn.name).write_text(buggy)   # nbgrader's own layout
+    # workbook 03: clipping that rescales even below the threshold; the experiment cell then waits for it
+    gradflow = next(p for p in workbooks.solutions() if p.stem == "03_gradflow_workbook")
+    buggy = gradflow.read_text().replace("scale = min(1.0, max_norm / norm) if norm > 0 else 1.0", "scale = max_norm / norm")
+    assert buggy != gradflow.read_text()
+    (submissions / "one_bug" / gradflow.name).write_text(buggy)
     # workbook 04, one bug: the cell gradient from step t+1 not added in lstm_step_backward
     lstm = next(p for p in workbooks.solutions() if p.stem == "04_lstm_workbook")
     buggy = lstm.read_text().replace("dC_t = dC_next + dH_t * O_t", "dC_t = dH_t * O_t")
@@ -60,11 +65,16 @@ def test_autograde_gives_full_marks_to_the_solutions_zero_to_untouched_and_names
         assert table["untouched", path.stem]["total"] == 0
     row = table["one_bug", "02_rnn_workbook"]
     assert row["total"] == 4 and row["check-rnn_step_backward"] == row["check-rnn_backward"] == 0
+    row = table["one_bug", "03_gradflow_workbook"]
+    assert row["total"] == 3 and row["check-clip_by_global_norm"] == 0
     row = table["one_bug", "04_lstm_workbook"]
     assert row["total"] == 2 and row["check-lstm_step_backward"] == row["check-lstm_backward"] == 0
     printed = capsys.readouterr().out
-    assert "one_bug" in printed and "4/6" in printed and "0/6" in printed and "2/4" in printed and "0/4" in printed
+    assert "one_bug" in printed and "4/6" in printed and "0/6" in printed and "3/4" in printed and "0/4" in printed
+    assert "2/4" in printed
     feedback = tmp_path / "course" / "feedback" / "one_bug" / "02_rnn_workbook" / "02_rnn_workbook.html"
     assert "tanh&#39; is written as 1 − tanh" in feedback.read_text() or "is written as 1 − tanh" in feedback.read_text()
+    feedback = tmp_path / "course" / "feedback" / "one_bug" / "03_gradflow_workbook" / "03_gradflow_workbook.html"
+    assert "rescaled even when its norm is below c" in feedback.read_text()
     feedback = (tmp_path / "course" / "feedback" / "one_bug" / "04_lstm_workbook" / "04_lstm_workbook.html").read_text()
     assert "along the cell from step t+1" in feedback and "Finish these first" in feedback
