@@ -5,10 +5,11 @@
 
 A check never raises on the learner's crash. See ``core`` for the machinery (Spec, Case,
 Mutant, mutants, run_check) that a new chapter's checks reuse: one Spec per function, with a
-mutant library of known mistakes. ``mlp``, ``rnn``, ``lm`` and ``gru`` are the chapters' Specs.
+mutant library of known mistakes. ``mlp``, ``rnn``, ``lm``, ``gradflow`` and ``gru`` are the chapters' Specs.
 """
 
 from .core import NOT_IMPLEMENTED, Case, Mismatch, Mutant, Result, Spec, mutants, run_check
+from .gradflow import check_clip_by_global_norm, check_global_norm, check_jacobian_product, check_step_jacobian
 from .gru import check_gru_backward, check_gru_forward, check_gru_step_backward, check_gru_step_forward
 from .lm import check_sample_with_temperature, check_temporal_softmax_loss
 from .mlp import (check_affine_backward, check_affine_forward, check_relu_backward, check_softmax_cross_entropy,
@@ -20,4 +21,5 @@ __all__ = ["NOT_IMPLEMENTED", "Case", "Mismatch", "Mutant", "Result", "Spec", "m
            "check_softmax_cross_entropy", "check_two_layer_loss", "check_rnn_step_forward",
            "check_rnn_step_backward", "check_rnn_forward", "check_rnn_backward",
            "check_temporal_softmax_loss", "check_sample_with_temperature",
+           "check_step_jacobian", "check_jacobian_product", "check_global_norm", "check_clip_by_global_norm",
            "check_gru_step_forward", "check_gru_step_backward", "check_gru_forward", "check_gru_backward"]
