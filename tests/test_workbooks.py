@@ -43,7 +43,8 @@ def grading(cell):
 
 def test_the_workbooks_exist_in_both_versions():
     assert [p.name for p in SOLUTIONS] == ["01_mlp_workbook.ipynb", "02_rnn_workbook.ipynb", "03_gradflow_workbook.ipynb",
-                                           "04_lstm_workbook.ipynb", "06_encoder_decoder_workbook.ipynb"]
+                                           "04_lstm_workbook.ipynb", "05_gru_workbook.ipynb",
+                                           "06_encoder_decoder_workbook.ipynb"]
     assert sorted(FOLDER.glob("*.ipynb")) == STUDENTS
 
 

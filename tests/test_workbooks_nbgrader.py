@@ -61,6 +61,11 @@ def test_autograde_gives_full_marks_to_the_solutions_zero_to_untouched_and_names
     buggy = s2s.read_text().replace("live_logp[:, None] + logp", "live_logp[:, None] * logp")
     assert buggy != s2s.read_text()
     (submissions / "one_bug" / s2s.name).write_text(buggy)
+    # workbook 05: dZ_t with the wrong sign in gru_step_backward, which gru_backward also uses
+    gru = next(p for p in workbooks.solutions() if p.stem == "05_gru_workbook")
+    buggy = gru.read_text().replace("dZ_t = dH_t * (H_prev - H_tilde)", "dZ_t = dH_t * (H_tilde - H_prev)")
+    assert buggy != gru.read_text()
+    (submissions / "one_bug" / gru.name).write_text(buggy)
 
     workbooks.autograde(submissions, course=tmp_path / "course")
     table = workbooks.scores(tmp_path / "course")
@@ -74,6 +79,8 @@ def test_autograde_gives_full_marks_to_the_solutions_zero_to_untouched_and_names
     assert row["total"] == 3 and row["check-clip_by_global_norm"] == 0
     row = table["one_bug", "04_lstm_workbook"]
     assert row["total"] == 2 and row["check-lstm_step_backward"] == row["check-lstm_backward"] == 0
+    row = table["one_bug", "05_gru_workbook"]
+    assert row["total"] == 2 and row["check-gru_step_backward"] == row["check-gru_backward"] == 0
     row = table["one_bug", "06_encoder_decoder_workbook"]
     assert row["total"] == 4 and row["check-beam_search"] == 0
     printed = capsys.readouterr().out
@@ -87,3 +94,5 @@ def test_autograde_gives_full_marks_to_the_solutions_zero_to_untouched_and_names
     assert "along the cell from step t+1" in feedback and "Finish these first" in feedback
     feedback = tmp_path / "course" / "feedback" / "one_bug" / "06_encoder_decoder_workbook" / "06_encoder_decoder_workbook.html"
     assert "log-probabilities are multiplied" in feedback.read_text()
+    feedback = tmp_path / "course" / "feedback" / "one_bug" / "05_gru_workbook" / "05_gru_workbook.html"
+    assert "dZ_t has the wrong sign" in feedback.read_text()
