@@ -21,6 +21,16 @@ def test_there_are_chapters():
     assert len(CHAPTERS) >= 8 and all(p.parent.name == "notebooks" for p in CHAPTERS)
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_slide_metadata_is_what_the_rules_give(path):
+    nb = nbformat.read(path, as_version=4)
+    problems = slides.out_of_step(nb)
+    assert problems == [], (
+        f"{path.name}: the slide metadata is out of step with tools/slides.py (the notebook or the rules "
+        f"changed). Run: .venv/bin/python tools/slides.py notebooks/{path.name}   and commit the notebook. "
+        "First differences: " + "; ".join(problems[:4]))
+
+
 def figure_output(height=400, width=640):
     """A display_data output with a PNG of the given size (only its header is read)."""
     import base64
