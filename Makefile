@@ -24,7 +24,7 @@ PYTEST_NB := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-saniti
 SEED ?= 0
 
 .PHONY: practice-paper formula-sheet help lab test test-unit test-notebooks test-notebook test-portable test-compat test-slow execute bench results clean venv html test-browser \
-        workbooks autograde test-workbooks hub-link test-hub
+        workbooks autograde test-workbooks hub-link test-hub slides
 
 help:
 	@echo "make lab            open the course in JupyterLab (creates .venv on first use)"
@@ -37,6 +37,7 @@ help:
 	@echo "make bench          notebook execution times and widget latencies"
 	@echo "make results        re-run the deterministic training scripts tools/results_*.py"
 	@echo "make html           the notebooks with their outputs as a static site in site/ (no kernel needed)"
+	@echo "make slides        static reveal.js slides of every chapter in build/slides/ (offline: reveal.js and MathJax copied in)"
 	@echo "make test-browser   every notebook in JupyterLab and the static site in headless Chromium (layout, math, latency)"
 	@echo "make practice-paper SEED=3   a printable practice paper of hand calculations with its answer key"
 	@echo "make formula-sheet  the one-page A4 formula sheet in row and column form (build/formula_sheet.html)"
@@ -122,12 +123,21 @@ results: $(STAMP)
 html: $(STAMP)
 	$(BIN)/python tools/build_site.py --out site
 
+# Presenter mode: static reveal.js slides per chapter (tools/build_slides.py), from the cells'
+# slide metadata that tools/slides.py derives by rule. reveal.js comes from npm once into
+# build/slides-cache/ and is copied next to the slides with MathJax: they open offline.
+# (Live, with working widgets: RISE in JupyterLab, the `teach` extra; README: Presenting in class.)
+slides: $(STAMP)
+	$(BIN)/python tools/slides.py --check
+	$(BIN)/python tools/build_slides.py --out build/slides
+
 # The widgets in a real browser. Needs Debian's Chromium (apt-get install chromium);
 # Playwright (the `browser` extra) drives it and never downloads a browser.
 BROWSER_STAMP := $(VENV)/.installed-browser
 
+# (+ the `teach` extra: RISE and jupyterlab-slideshow, whose live slides tests/browser/test_slides.py checks)
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	$(BIN)/python -m pip install --quiet -e ".[browser,teach]"
 	@touch $(BROWSER_STAMP)
 
 # pytest-playwright: one item per notebook and check, at 1366x768 in JupyterLab and at

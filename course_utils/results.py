@@ -12,6 +12,7 @@ that says which script recreates it.
     load_date_model("attention") seq2seq_<name>.npz: the shipped date-translation weights (06)
     load_poems()                 poems.json: the Tang-poem LMs' perplexity and form accuracy (02, 04, 05)
     load_poem_model("gru")       poems_<cell>.npz: the shipped Tang-poem language models (02, 04, 05)
+    load_rounding()              rounding.json: the longest lag retrained under other CPUs' rounding (05)
 """
 
 import json
@@ -39,6 +40,13 @@ def load_sweep(name):
         raise ValueError(f"name must be one of {list(SWEEPS)}; got {name!r}")
     flag = f"--variant {name}" if name not in ("rnn", "lstm", "gru") else f"--cell {name}"
     return json.loads(_path(f"lag_sweep_{name}.json", f"python tools/results_lag_sweep.py {flag}").read_text())
+
+
+def load_rounding():
+    """What tools/results_rounding.py measured: the gated cells at the sweep's longest lag ("lag"),
+    retrained under each rounding mode of `make test-portable`. "accuracy"[mode][cell] is one accuracy
+    per seed of "seeds"; "modes" maps each mode to the environment it sets."""
+    return json.loads(_path("rounding.json", "python tools/results_rounding.py").read_text())
 
 
 def chance_lags(record, n_sigma=3):

@@ -305,13 +305,14 @@ def make_batch(sources, targets, src_vocab, tgt_vocab):
 
 # --- decoding -----------------------------------------------------------------------------
 
-def _take(state, idx):
-    """Rows ``idx`` of every array in a (possibly nested) tuple state."""
+def take_rows(state, rows):
+    """Rows ``rows`` (an int array) of every array in a decoder state: an array, a (nested)
+    tuple of arrays, or None. What a beam search does to follow each survivor's parent."""
     if state is None:
         return None
     if isinstance(state, tuple):
-        return tuple(_take(s, idx) for s in state)
-    return state[idx]
+        return tuple(take_rows(s, rows) for s in state)
+    return state[rows]
 
 
 def decoder_stepper(params, src, src_lengths):
@@ -410,7 +411,7 @@ def beam_search(step_fn, state, k, bos=BOS, eos=EOS, max_len=20, length_norm=1.0
                 parents.append(b)
         if len(finished) >= k or not new:
             break
-        live, live_logp, state = new, np.array(new_logp), _take(state, np.array(parents))
+        live, live_logp, state = new, np.array(new_logp), take_rows(state, np.array(parents))
     else:
         finished += [hyp(seq, lp, False) for seq, lp in zip(live, live_logp)]
     return sorted(finished, key=lambda h: -h.score)[:k]

@@ -42,7 +42,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # site_assets, also when loaded by the tests
 
-from site_assets import mathjax_head, write_assets  # noqa: E402
+from site_assets import OFFLINE_HEAD_BLOCKS, mathjax_head, write_assets  # noqa: E402
 
 from course_utils import quizbank  # noqa: E402
 from course_utils.labs.quiz import QUIZ_MIME, quiz_from_bundle, quiz_html  # noqa: E402
@@ -54,12 +54,7 @@ EXPERIMENT_TEXT = "Interactive experiment"  # how labs.widgets.Experiment's text
 # 250 kB of inlined JupyterLab CSS (every page links one shared copy instead),
 # and with the site's own MathJax instead of a CDN's.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{% block html_head_js_requirejs %}{% endblock %}
-{% block html_head_js_mermaidjs %}{% endblock %}
-{%- block html_head_js_mathjax -%}
-{{ resources.mathjax_head }}
-{%- endblock html_head_js_mathjax -%}
-{% block notebook_css %}
+""" + OFFLINE_HEAD_BLOCKS + """{% block notebook_css %}
 <link rel="stylesheet" href="_static/jupyterlab.css">
 <link rel="stylesheet" href="_static/site.css">
 {% endblock notebook_css %}

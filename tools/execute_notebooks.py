@@ -9,7 +9,9 @@ timestamps, the notebook's saved widget state, and the widget views in outputs
 the text form that stays says "run this cell to use its controls"). Outputs,
 execution counts and cell ids stay. `--tidy-only` does just that, without running. `make execute` runs it on every notebook with the same
 environment variables as `make test` (one BLAS thread, fixed hash seed), so the
-stored outputs are the ones nbval will reproduce.
+stored outputs are the ones nbval will reproduce. A chapter (notebooks/*.ipynb) also
+gets its slide metadata from tools/slides.py after the run, since the rules read the
+outputs (a figure's height, a quiz's length): a re-executed chapter stays in step.
 """
 
 import sys
@@ -21,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))   # kernel_watchdog, ne
 import nbformat
 
 from kernel_watchdog import KernelHung, watched_client_class
+import slides
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -39,7 +42,13 @@ def merge_streams(outputs):
     return merged
 
 
-def tidy(nb):
+def is_chapter(path):
+    """A chapter notebook (notebooks/*.ipynb), which has slide metadata; not a workbook."""
+    return Path(path).resolve().parent == slides.ROOT / "notebooks"
+
+
+def tidy(nb, path=None):
+    """``nb`` without what must not be committed; a chapter's slide metadata brought in step (tools/slides.py)."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -49,6 +58,8 @@ def tidy(nb):
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    if path is not None and is_chapter(path):
+        slides.apply(nb)
     return nb
 
 
@@ -81,7 +92,7 @@ def execute(path, timeout=CELL_TIMEOUT, retries=1):
             print(f"{path}: the kernel died while starting ({error}); starting another", flush=True)
             continue
         seconds = time.perf_counter() - start
-        nbformat.write(tidy(nb), path)
+        nbformat.write(tidy(nb, path), path)
         return seconds
 
 
@@ -94,7 +105,7 @@ def main(args):
         return 2
     if tidy_only:
         for path in paths:
-            nbformat.write(tidy(nbformat.read(path, as_version=4)), path)
+            nbformat.write(tidy(nbformat.read(path, as_version=4), path), path)
             print(f"{path}: tidied")
         return 0
     for path in paths:

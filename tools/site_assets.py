@@ -43,6 +43,17 @@ def copy_mathjax(site_dir):
     return target
 
 
+# nbconvert template blocks for a page that loads nothing from a CDN: no require.js, no mermaid, and
+# MathJax from the copy shipped with the page (``resources.mathjax_head``, from mathjax_head below).
+# Used by the site's page template (build_site.py) and the slides' (build_slides.py).
+OFFLINE_HEAD_BLOCKS = """{% block html_head_js_requirejs %}{% endblock %}
+{% block html_head_js_mermaidjs %}{% endblock %}
+{%- block html_head_js_mathjax -%}
+{{ resources.mathjax_head }}
+{%- endblock html_head_js_mathjax -%}
+"""
+
+
 def mathjax_head(prefix=""):
     """The <script> tags that load the site's own MathJax (``prefix``: path from the page to the site root)."""
     return f"""<script type="text/x-mathjax-config">

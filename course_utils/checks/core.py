@@ -78,6 +78,9 @@ def shapes_of(inputs):
             parts.append(f"{key} {value.shape} {value.dtype}")
         elif isinstance(value, dict):
             parts.append(f"{key} {{" + ", ".join(f"{k}: {v.shape}" for k, v in value.items()) + "}")
+        elif isinstance(value, tuple):   # a state pair such as (H0, C0)
+            parts.append(f"{key} (" + ", ".join(f"{v.shape} {v.dtype}" if isinstance(v, np.ndarray) else repr(v)
+                                                for v in value) + ")")
         else:
             parts.append(f"{key}={value!r}")
     return ", ".join(parts)
@@ -154,6 +157,8 @@ def _copy(value):
         return value.copy()
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
     return value
 
 

@@ -201,16 +201,21 @@ def _call_backward(fns, i):
     return _grads_of(backward(i["dH"], cache, i["dstate_T"]), ("dX", "dH0"))
 
 
-BACKWARD = Spec("rnn_backward", _backward_outputs, _seq_cases, _call_backward, mutants(
-    _backward_outputs,
-    ("no carry", "the gradient coming back from step t+1 is not added: H_t feeds both O_t and "
-     "H_{t+1}, so the gradient reaching it is dH[:, t] plus dA_{t+1} W_hhᵀ.", "dH_t = dO_t W_hqᵀ + dA_{t+1} W_hhᵀ"),
+# the mistakes of a BPTT loop that do not depend on the cell (chapter 05's checks use them too)
+BPTT_LOOP_MUTANTS = (
     ("forward loop", "the loop runs forwards (t = 1..T); BPTT must go from t = T down to 1, because "
      "dH_t needs the gradient coming back from step t+1.", "for t = T..1"),
     ("stops at t=2", "the loop stops one step early (off by one): step t = 1 (index 0) is never "
      "backpropagated; use range(T-1, -1, -1).", "for t = T..1 (0-based indices T-1..0)"),
     ("dstate_T ignored", "dstate_T is ignored: the gradient on the last state starts the carried "
      "gradient (zeros only when dstate_T is None).", "dH_T = dH[:, T] + dstate_T"),
+)
+
+BACKWARD = Spec("rnn_backward", _backward_outputs, _seq_cases, _call_backward, mutants(
+    _backward_outputs,
+    ("no carry", "the gradient coming back from step t+1 is not added: H_t feeds both O_t and "
+     "H_{t+1}, so the gradient reaching it is dH[:, t] plus dA_{t+1} W_hhᵀ.", "dH_t = dO_t W_hqᵀ + dA_{t+1} W_hhᵀ"),
+    *BPTT_LOOP_MUTANTS,
     ("grads overwritten", "the weight gradients are not summed over time (each step overwrites "
      "them): W_xh, W_hh, b_h are shared by every step.", "dW_xh = Σ_t X_tᵀ dA_t (and likewise dW_hh, db_h)"),
     *STEP_BACKWARD_MUTANTS,
