@@ -165,8 +165,8 @@ class Experiment:
 
     How a move reaches the screen fast (benchmarks/widget_latency.md): the figure
     goes to one persistent ``ipywidgets.Image`` (its PNG bytes travel as a binary
-    buffer; the page swaps one image, no output area is cleared and rebuilt, no
-    HTML is sanitised or typeset), drawn once at WIDGET_DPI with fast PNG
+    buffer; the page swaps one image: no output area is cleared and rebuilt, no
+    base64 image inside HTML is rendered again), drawn once at WIDGET_DPI with fast PNG
     compression; the text goes to one persistent HTML widget; what only the tests
     read (texts cut off at the edge, timings) is measured after the figure is sent.
     ``cache`` (default: on without a button; the functions are deterministic in
