@@ -262,6 +262,13 @@ def test_clipping_in_place_is_named_even_though_the_returned_values_are_right():
     result = checks.check_clip_by_global_norm(in_place, verbose=False)
     assert result.diagnosis == "in place" and "The line to fix: return a new dict; grads unchanged" in result.text
 
+    def reassigns(grads, max_norm):
+        n = optim.global_norm(grads)
+        for k in grads:
+            grads[k] = grads[k] * min(1.0, max_norm / n)
+        return grads, n
+    assert checks.check_clip_by_global_norm(reassigns, verbose=False).diagnosis == "in place"
+
 
 def test_unknown_mistake_reports_the_first_differing_array():
     def wrong(X_t, H_prev, p):

@@ -13,6 +13,11 @@ finite differences). Shapes have N ≠ D ≠ H ≠ T; W_hh is square, so a trans
 value (and named). Clipping cases use thresholds c ≠ 1 and include a gradient below c and one whose
 arrays are each below c while their global norm is above it, so that a missing condition, a
 condition backwards and per-array clipping all show.
+
+Dtypes: J_t must keep the inputs' dtype (W_hh * slopes does). The product and the clipped arrays
+are held to the float32 tolerance on float32 inputs but may come back as float64: ``np.eye(H)`` is
+float64, and under NumPy 2 a float32 array times a NumPy float64 scale is float64 (NEP 50); neither
+is the mistake these workbook tasks are about.
 """
 
 from functools import partial
@@ -282,8 +287,9 @@ CLIP_SPEC = Spec("clip_by_global_norm", _clip_outputs, _clip_cases, _call_clip, 
     ("sum of norms", "the norm adds the arrays' norms (Σ_k ‖g_k‖); the global norm is sqrt(Σ_k ‖g_k‖²).", NORM),
     ("norm after", "the returned norm is measured after clipping; return the norm before clipping (what fit "
      "records, so that you can see how often clipping acted).", "return (clipped grads, ‖g‖ before clipping)"),
-    ("in place", "the caller's gradient arrays were changed (clipped in place). Return new arrays, e.g. "
-     "{k: g * scale for k, g in grads.items()}, and leave grads as it was.", "return a new dict; grads unchanged"),
+    ("in place", "the caller's gradients were changed (arrays clipped in place with *=, or grads[k] reassigned). "
+     "Return a new dict, e.g. {k: g * scale for k, g in grads.items()}, and leave grads as it was.",
+     "return a new dict; grads unchanged"),
 ), exact_dtype=False)
 
 
