@@ -5,7 +5,7 @@ plain dicts of NumPy arrays with the same keys; no hidden state lives on objects
 Shapes use the letters N (batch), T (time), D (input), H (hidden), V (vocabulary).
 """
 
-__version__ = "0.7.0"   # bump with every change of the public API: tools/api.py --bump (CHANGELOG.md)
+__version__ = "0.8.0"   # bump with every change of the public API: tools/api.py --bump (CHANGELOG.md)
 
 import os as _os
 

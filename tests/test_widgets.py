@@ -197,3 +197,130 @@ def test_texts_cut_off_at_the_figure_edge_are_reported():
     plt.close(fig)
     exp = Experiment(square, {"x": widgets.IntSlider(value=2)})
     assert exp.clipped == []
+
+
+def marks(exp):
+    """What the experiment's last update reported to the browser test (its hidden info widget)."""
+    import html
+    import json
+    value = exp.info.value
+    return json.loads(html.unescape(value.split('data-marks="', 1)[1].split('"', 1)[0]))
+
+
+def test_the_figure_goes_to_one_persistent_image_and_the_text_beside_it():
+    slider = widgets.IntSlider(value=2)
+    exp = Experiment(square, {"x": slider})
+    image, first = exp.image, exp.image.value
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and exp.image.layout.display is None
+    assert "x² = 4" in exp.text.value and exp.result_box.children == (exp.image, exp.text)
+    slider.value = 3
+    assert exp.image is image and exp.image.value != first and "x² = 9" in exp.text.value
+    assert not plt.get_fignums()  # every figure drawn was closed
+    assert marks(exp)["figure"] and marks(exp)["clipped"] == [] and marks(exp)["update"] == 2
+
+
+def test_a_problem_hides_the_figure_and_shows_the_message_in_orange():
+    def picky(x):
+        return square(x) if x < 5 else problem(f"x must be under 5; got {x}.")
+
+    slider = widgets.IntSlider(value=2)
+    exp = Experiment(picky, {"x": slider})
+    slider.value = 7
+    assert exp.image.layout.display == "none" and "#B34700" in exp.text.value and "got 7" in exp.text.value
+    assert not marks(exp)["figure"]
+    slider.value = 1
+    assert exp.image.layout.display is None and "x² = 1" in exp.text.value
+
+
+def test_a_setting_shown_before_is_recalled_not_recomputed():
+    calls = []
+
+    def counted(x):
+        calls.append(x)
+        return square(x)
+
+    slider = widgets.IntSlider(value=2)
+    exp = Experiment(counted, {"x": slider})
+    png2 = exp.image.value
+    slider.value = 3
+    slider.value = 2
+    assert calls == [2, 3] and exp.image.value == png2 and exp.last.values == {"y": 4}
+    assert marks(exp)["cached"] is True and marks(exp)["update"] == 3
+    assert exp.cache[(("x", 2),)][0].fig is None  # the cache keeps PNG bytes, not open Figures
+    slider.value = 4
+    assert calls == [2, 3, 4] and marks(exp)["cached"] is False
+
+
+def test_the_cache_is_bounded_and_can_be_turned_off():
+    calls = []
+
+    def counted(x):
+        calls.append(x)
+        return Result(text=str(x))
+
+    slider = widgets.IntSlider(value=0, max=200)
+    exp = Experiment(counted, {"x": slider})
+    for value in range(1, Experiment.CACHE_SIZE + 10):
+        slider.value = value
+    assert len(exp.cache) == Experiment.CACHE_SIZE
+    slider.value = 0  # the oldest settings were dropped: computed again
+    assert calls[-1] == 0 and len(calls) == Experiment.CACHE_SIZE + 11
+    off = Experiment(counted, {"x": widgets.IntSlider(value=5)}, cache=False)
+    off.controls["x"].value = 6
+    off.controls["x"].value = 5
+    assert off.cache is None and calls[-3:] == [5, 6, 5]
+
+
+def test_a_button_experiment_recomputes_on_every_press_by_default():
+    calls = []
+
+    def counted(x):
+        calls.append(x)
+        return Result(text=str(x))
+
+    exp = Experiment(counted, {"x": widgets.IntSlider(value=1)}, button="Run")
+    exp.button.click()
+    exp.button.click()
+    assert calls == [1, 1, 1] and exp.cache is None
+
+
+def test_fast_png_draws_the_same_image_as_to_png_and_leaves_the_figure_open():
+    from PIL import Image
+    import io
+    from course_utils.labs.widgets import WIDGET_DPI, fast_png, to_png
+    fig = square(3).fig
+    fast = fast_png(fig)
+    assert plt.fignum_exists(fig.number) and fig.dpi == WIDGET_DPI
+    slow = to_png(fig)
+    a, b = (np.asarray(Image.open(io.BytesIO(data))) for data in (fast, slow))
+    np.testing.assert_array_equal(a, b)  # the same pixels, only compressed faster
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_a_figure_that_cannot_be_drawn_is_one_line_not_a_traceback():
+    def undrawable(x):
+        fig, ax = plt.subplots()
+        ax.set_title(r"$\frac{unclosed$" if x else "fine")
+        return Result(text="drawn", fig=fig)
+
+    slider = widgets.IntSlider(value=0)
+    exp = Experiment(undrawable, {"x": slider})
+    slider.value = 1
+    assert not exp.last.ok and exp.last.text.startswith("Could not draw the figure for these settings (ValueError")
+    assert exp.image.layout.display == "none" and not plt.get_fignums()
+
+
+def test_what_the_function_prints_or_warns_is_shown_under_it():
+    import warnings
+
+    def chatty(x):
+        print(f"printing {x}")
+        if x > 1:
+            warnings.warn("x is large", RuntimeWarning)
+        return Result(text="done")
+
+    slider = widgets.IntSlider(value=1)
+    exp = Experiment(chatty, {"x": slider})
+    assert [o["text"] for o in exp.output.outputs] == ["printing 1\n"]
+    slider.value = 2
+    assert "".join(o["text"] for o in exp.output.outputs) == "printing 2\nRuntimeWarning: x is large\n"

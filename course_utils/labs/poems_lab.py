@@ -19,6 +19,7 @@ from functools import lru_cache
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
+from matplotlib.transforms import offset_copy
 
 from .. import poems
 from .. import seqmodels as sm
@@ -81,13 +82,23 @@ def _line_checks(rows):
     return lengths, finished, ok, L
 
 
+_MARGINS_IN = (0.55, 1.75, 0.62, 0.36)   # left, right, bottom, top (inches)
+_BAR_IN = (0.95, 0.16)                    # colour bar: its left edge from the figure's right edge, its width
+
+
 def _figure(rows, probs, n_prompt, lengths, finished, ok, title):
     width = max(len(seg) for _, seg in rows)
     grid = np.full((len(rows), width), np.nan)
     for r, (start, seg) in enumerate(rows):
         grid[r, :len(seg)] = np.maximum(probs[start:start + len(seg)], P_FLOOR)
-    # constrained layout: a two-line sample and a ten-line one both keep every label inside the image
-    fig, ax = plt.subplots(figsize=(6.4, max(2.6, 1.5 + 0.32 * len(rows))), dpi=100, layout="constrained")
+    # Margins fixed in inches (room for the tick labels, axis labels, title, the line checks and the
+    # colour bar), so a two-line sample and a thirteen-line one both keep every label inside the image.
+    # Not constrained layout: it measured every text again on each draw, 60% of a slider move.
+    size = (6.4, max(2.6, 1.5 + 0.32 * len(rows)))
+    fig = plt.figure(figsize=size, dpi=100)
+    left, right, bottom, top = (m / s for m, s in zip(_MARGINS_IN, (size[0], size[0], size[1], size[1])))
+    ax = fig.add_axes((left, bottom, 1 - left - right, 1 - bottom - top))
+    cax = fig.add_axes((1 - (_BAR_IN[0] + _BAR_IN[1]) / size[0], bottom, _BAR_IN[1] / size[0], 1 - bottom - top))
     image = ax.imshow(grid, cmap="viridis", norm=LogNorm(P_FLOOR, 1), aspect="auto")
     for r, (start, seg) in enumerate(rows):
         for c in range(min(len(seg), max(0, n_prompt - start))):   # the prompt: framed, not sampled
@@ -95,14 +106,20 @@ def _figure(rows, probs, n_prompt, lengths, finished, ok, title):
         mark = "✓" if ok[r] else ("✗" if finished[r] else "…")
         ax.text(width - 0.2, r, f" {lengths[r]} {mark}", va="center", fontsize=10,
                 color="#000000" if ok[r] else "#D55E00")
-    # real ticks, not free texts: constrained layout makes room for ticks, not for texts outside the axes
-    ax.set_xticks(range(width), [str(c + 1) for c in range(width)], fontsize=8)
-    ax.set_yticks(range(len(rows)), [str(r + 1) for r in range(len(rows))], fontsize=8)
-    ax.tick_params(length=0)
-    ax.set_xlabel("position in the line (its punctuation mark is the last square)")
-    ax.set_ylabel("line")
+    # positions and line numbers as plain texts 3 pt outside the axes, not Ticks: a Tick per square
+    # cost more than the rest of the figure (the fixed margins leave them room)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    below = offset_copy(ax.get_xaxis_transform(), fig=fig, y=-3, units="points")
+    before = offset_copy(ax.get_yaxis_transform(), fig=fig, x=-3, units="points")
+    for c in range(width):
+        ax.text(c, 0, str(c + 1), ha="center", va="top", fontsize=8, transform=below)
+    for r in range(len(rows)):
+        ax.text(0, r, str(r + 1), ha="right", va="center", fontsize=8, transform=before)
+    ax.set_xlabel("position in the line (its punctuation mark is the last square)", labelpad=14)
+    ax.set_ylabel("line", labelpad=16)
     ax.set_title(title, fontsize=10)
-    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.04, label="P(character | text before)")
+    bar = fig.colorbar(image, cax=cax, label="P(character | text before)")
     bar.ax.minorticks_off()
     return fig
 

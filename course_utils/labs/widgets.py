@@ -14,16 +14,18 @@ with instant feedback and a running score; ``grade`` is the testable part.
 """
 
 import base64
+import contextlib
 import html
 import io
 import json
 import time
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.text import Text
-from IPython.display import HTML, display
+from IPython.display import display
 
 from ..quizbank import Question, grade  # noqa: F401  (the data live in the core; re-exported)
 from ..textfmt import wrap
@@ -68,11 +70,24 @@ WIDGET_DPI = 100
 def to_png(fig):
     """Draw a figure to PNG bytes once, at WIDGET_DPI or its own higher dpi, and close it.
 
-    Widgets show figures through this (not through the inline backend, whose
-    'tight' bounding box draws every figure twice), so what the benchmarks time
-    is exactly what a slider move costs.
+    Widgets draw figures themselves (not through the inline backend, whose 'tight'
+    bounding box draws every figure twice): with this for the figure a notebook
+    stores, with ``fast_png`` (same pixels, faster compression) on every move.
     """
     return _draw(fig)[0]
+
+
+def fast_png(fig):
+    """PNG bytes of ``fig`` drawn once at WIDGET_DPI (or its own higher dpi), with fast compression.
+
+    What a widget sends on every move: zlib level 1 instead of 6 makes encoding
+    3-4x faster for a few percent more bytes, which cost nothing on the way to
+    the browser. The figure stays open (``clipped_texts`` can still measure it).
+    """
+    buffer = io.BytesIO()
+    fig.set_dpi(max(fig.dpi, WIDGET_DPI))
+    fig.savefig(buffer, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 def _draw(fig):
@@ -123,7 +138,8 @@ def render(fn, **controls):
     start = time.perf_counter()
     result = fn(**controls)
     if result.fig is not None:
-        to_png(result.fig)
+        fast_png(result.fig)
+        plt.close(result.fig)
     return result, time.perf_counter() - start
 
 
@@ -135,7 +151,7 @@ OUTPUT_STYLE = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word;
 
 
 class Experiment:
-    """Controls + output area around ``fn(**controls) -> Result``.
+    """Controls + a figure and a text around ``fn(**controls) -> Result``.
 
     ``controls`` maps each keyword of ``fn`` to an ipywidgets control. With
     ``button="Train"`` the function runs only when the button is pressed (for
@@ -146,9 +162,21 @@ class Experiment:
     A function can bound a slider by what it was given: ``values["limits"] =
     {"step": 34}`` sets that control's maximum (e.g. a step slider to the length
     of the typed text).
+
+    How a move reaches the screen fast (benchmarks/widget_latency.md): the figure
+    goes to one persistent ``ipywidgets.Image`` (its PNG bytes travel as a binary
+    buffer; the page swaps one image: no output area is cleared and rebuilt, no
+    base64 image inside HTML is rendered again), drawn once at WIDGET_DPI with fast PNG
+    compression; the text goes to one persistent HTML widget; what only the tests
+    read (texts cut off at the edge, timings) is measured after the figure is sent.
+    ``cache`` (default: on without a button; the functions are deterministic in
+    their controls) keeps the CACHE_SIZE most recently shown results (PNG bytes,
+    text, values), so going back to a setting costs nothing.
     """
 
-    def __init__(self, fn, controls, title="", button=None):
+    CACHE_SIZE = 64
+
+    def __init__(self, fn, controls, title="", button=None, cache=None):
         self.fn, self.controls, self.title = fn, dict(controls), title
         rows = []
         for control in self.controls.values():
@@ -156,8 +184,17 @@ class Experiment:
             rows.append(control)
             if isinstance(control, (widgets.Text, widgets.Textarea)):
                 rows.append(widgets.HTML(TEXT_HINT))
-        self.output = widgets.Output()
-        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto",
+                                                                       flex="0 1 auto", display="none"))
+        self.image.add_class("course-figure")
+        self.text = widgets.HTML(layout=widgets.Layout(flex="1 1 22em", min_width="0"))
+        self.result_box = widgets.Box([self.image, self.text], layout=widgets.Layout(
+            display="flex", flex_flow="row wrap", align_items="flex-start", grid_gap="0.5em 1.5em", width="100%"))
+        self.result_box.add_class("course-result")
+        # what the browser test reads: texts cut off at the figure's edge, this update's timings
+        self.info = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.output = widgets.Output()   # anything the function prints or warns
+        self.status = widgets.HTML(layout=widgets.Layout(height="1.6em"))  # "computing…" moves nothing
         children = []
         if title:
             children.append(widgets.HTML(f"<b>{_escape(title)}</b>"))
@@ -170,10 +207,11 @@ class Experiment:
             self.button = None
             for control in self.controls.values():
                 control.observe(self._changed, names="value")
-        children += [self.status, self.output]
+        children += [self.status, self.result_box, self.info, self.output]
         self.box = widgets.VBox(children, layout=widgets.Layout(width="100%"))
         self.box.add_class("course-experiment")
-        self.last, self.first_png, self.clipped, self._limiting = None, None, [], False
+        self.cache = {} if (button is None if cache is None else cache) else None
+        self.last, self.first_png, self.clipped, self._limiting, self.updates = None, None, [], False, 0
         self.update()
 
     def values(self):
@@ -183,25 +221,70 @@ class Experiment:
         if not self._limiting:
             self.update()
 
+    def _key(self):
+        key = tuple(self.values().items())
+        try:
+            hash(key)
+        except TypeError:  # an unhashable control value: not cached
+            return None
+        return key
+
     def update(self):
-        self.status.value = "<i>computing…</i>"
-        with self.output:
-            self.output.clear_output(wait=True)
-            try:
-                result = self.fn(**self.values())
-            except Exception as exc:  # a bug, not a learner's mistake: say so in one line
-                result = problem(f"Could not run with these settings ({type(exc).__name__}: {exc}).")
-            self.last = result
-            self.clipped = []
-            if result.fig is not None:
-                png, self.clipped = _draw(result.fig)
-                if self.first_png is None:
-                    self.first_png = png
-            # figure and text side by side where the output area is wide enough, else stacked
-            display(HTML(result_html(png if result.fig is not None else None, result.text, result.ok,
-                                     self.clipped)))
-        self.status.value = ""
+        """Compute (or recall) the result of the current values and show it."""
+        start, cpu, began = time.perf_counter(), time.process_time(), time.time()
+        key = self._key() if self.cache is not None else None
+        hit = key is not None and key in self.cache
+        if hit:
+            result, png, clipped = self.cache[key] = self.cache.pop(key)  # now the most recently used
+            self._show(result, png)
+        else:
+            self.status.value = "<i>computing…</i>"
+            if self.output.outputs:  # the last update's prints and warnings
+                self.output.outputs = ()
+            with _captured(self.output):
+                try:
+                    result = self.fn(**self.values())
+                except Exception as exc:  # a bug, not a learner's mistake: say so in one line
+                    result = problem(f"Could not run with these settings ({type(exc).__name__}: {exc}).")
+                png, clipped, fast = None, [], result.fig is not None and self.first_png is not None
+                try:
+                    if fast:
+                        png = fast_png(result.fig)
+                    elif result.fig is not None:
+                        # the figure the notebook stores (and the static site shows): drawn as to_png draws it
+                        png, clipped = _draw(result.fig)
+                        self.first_png = png
+                except Exception as exc:  # matplotlib could not draw it: one line, as above
+                    plt.close(result.fig)
+                    result, png, fast = problem(f"Could not draw the figure for these settings "
+                                                f"({type(exc).__name__}: {exc})."), None, False
+                self._show(result, png)
+                self.status.value = ""
+                if fast:  # after the figure is on its way: what only the checks read
+                    clipped = clipped_texts(result.fig)
+                    plt.close(result.fig)
+            if key is not None:
+                if len(self.cache) >= self.CACHE_SIZE:
+                    self.cache.pop(next(iter(self.cache)))
+                self.cache[key] = (replace(result, fig=None), png, clipped)  # the PNG, not the Figure
+        self.clipped, self.updates = clipped, self.updates + 1
+        marks = {"clipped": clipped, "cached": hit, "update": self.updates, "figure": png is not None,
+                 "kernel_ms": round(1000 * (time.perf_counter() - start), 1),
+                 "cpu_ms": round(1000 * (time.process_time() - cpu), 1),
+                 "began": round(1000 * began, 1)}  # epoch ms: the browser test tells the way there from the way back
+        self.info.value = ("<span class='course-result-info' data-marks=\""
+                           f"{html.escape(json.dumps(marks), quote=True)}\"></span>")
         self._apply_limits(result.values.get("limits", {}))
+
+    def _show(self, result, png):
+        """The figure (if any) and then the text; each one message, only when it changed."""
+        self.last = result
+        if png is not None:
+            self.image.value = png
+            self.image.layout.display = None
+        else:
+            self.image.layout.display = "none"
+        self.text.value = text_html(result.text, result.ok) if result.text else ""
 
     def _apply_limits(self, limits):
         """Set the maxima the function asked for; recompute once if a value had to move."""
@@ -228,27 +311,23 @@ class Experiment:
         return bundle
 
 
-def result_html(png, text, ok=True, clipped=()):
-    """One HTML block: the figure (PNG bytes or None) and, beside it or under it, the text.
-
-    ``clipped`` (texts cut off at the figure's edge) is kept in a data attribute for the browser test.
-    """
-    parts = []
-    if png is not None:
-        source = base64.b64encode(png).decode("ascii")
-        parts.append(f"<img class='course-figure' src='data:image/png;base64,{source}' "
-                     "style='max-width:100%;height:auto;flex:0 1 auto'>")
-    if text:
-        parts.append(f"<div style='flex:1 1 22em;min-width:0'>{text_html(text, ok)}</div>")
-    marks = html.escape(json.dumps(list(clipped)), quote=True)
-    return ("<div class='course-result' style='display:flex;flex-wrap:wrap;gap:0.5em 1.5em;"
-            f"align-items:flex-start' data-clipped=\"{marks}\">{''.join(parts)}</div>")
-
-
 def text_html(text, ok=True):
     """A Result's text as the widget shows it: wrapped at spaces to <= 90 columns, a problem in orange."""
     colour = "inherit" if ok else "#B34700"
     return f"<pre style='color:{colour};{OUTPUT_STYLE}'>{_escape(wrap(text))}</pre>"
+
+
+@contextlib.contextmanager
+def _captured(output):
+    """Whatever the function prints or warns goes to ``output``, as text after the update, and only if there
+    is any (entering the Output widget itself would cost two messages to the page on every move)."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
+            warnings.catch_warnings(record=True) as caught:
+        yield
+    text = buffer.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
+    if text:
+        output.append_stdout(text)
 
 
 def _prepare(control):

@@ -92,16 +92,32 @@ def lab_runs(browser, lab_server):
         run.close(keep_trace=name in FAILED)
 
 
+def latency_table(rows):
+    """The measured latencies as a markdown table (build/browser/latency.md; benchmarks/widget_latency.md)."""
+    lines = ["| notebook | widget | control | median ms | p95 ms | wall median ms | wall p95 ms | n | load (cores) |",
+             "|---|---|---|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        a, w = r["adjusted"] or {"median": float("nan"), "p95": float("nan")}, r["wall"] or {"median": float("nan"), "p95": float("nan")}
+        lines.append(f"| {r['notebook'].removesuffix('.ipynb')} | {r['title']} | {r['kind']} | {a['median']:.0f} | {a['p95']:.0f} "
+                     f"| {w['median']:.0f} | {w['p95']:.0f} | {r['n']} | {r['load']:.1f} ({r['cores']}) |")
+    return "\n".join(lines) + "\n"
+
+
 def pytest_terminal_summary(terminalreporter, config):
     """The slider/text -> redrawn-figure latencies measured in this run, one line per widget."""
     files = sorted(OUT.glob("latency-*.json")) if OUT.exists() else []
-    rows = [row for path in files for row in json.loads(path.read_text())]
+    rows = [row for path in files for row in json.loads(path.read_text()) if "adjusted" in row]
     if not rows:
         return
-    terminalreporter.section("control -> redrawn figure in the browser (ms, JupyterLab, 1366x768)")
+    (OUT / "latency.md").write_text(latency_table(rows))
+    terminalreporter.section("control -> redrawn figure in the browser (ms, JupyterLab, 1366x768; build/browser/latency.md)")
+    terminalreporter.write_line("median/p95 = wall time minus the kernel's wait for a CPU; wall = key press to painted")
     for row in rows:
-        terminalreporter.write_line(f"{row['notebook']:<32} {row['title'][:52]:<52} {row['kind']:<6} "
-                                    f"median {row['median']:6.0f}  p95 {row['p95']:6.0f}  (n = {row['n']}, {row.get('with_figure', row['n'])} with a figure)")
+        a, w = row["adjusted"], row["wall"]
+        numbers = (f"median {a['median']:6.0f}  p95 {a['p95']:6.0f}  wall {w['median']:6.0f} / {w['p95']:6.0f}"
+                   if a else "no timed move drew a new figure")
+        terminalreporter.write_line(f"{row['notebook']:<32} {row['title'][:48]:<48} {row['kind']:<6} {numbers}  "
+                                    f"(n = {row['n']} of {row['moves']}, load {row['load']})")
 
 
 def pytest_collection_modifyitems(config, items):

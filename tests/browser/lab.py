@@ -159,6 +159,14 @@ JS_RUN_ALL = """() => {
           err => { window.__browserTest = {error: String(err)}; });
 }"""
 
+# Switch the open notebook's windowing mode ('none', 'contentVisibility', ...) as its setting would.
+JS_WINDOWING = """async (mode) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  notebook.notebookConfig = {...notebook.notebookConfig, windowingMode: mode};
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return notebook.notebookConfig.windowingMode;
+}"""
+
 # Per code cell: its source head, execution count and outputs (from the model),
 # and how many of its top-level outputs show a rendered widget (from the DOM).
 JS_CELLS = """() => {
@@ -211,7 +219,7 @@ JS_PICK_CONTROL = """() => {
 JS_DISPLAYED = """() => {
   const box = document.querySelector('[data-browser-test=box]');
   if (!box) return null;
-  const outs = Array.from(box.querySelectorAll('.widget-output'));
+  const outs = Array.from(box.querySelectorAll('.course-result, .widget-output'));
   const parts = outs.length ? outs : Array.from(box.querySelectorAll('.widget-html-content'));
   const busy = /computing/.test(box.innerText);
   const seen = parts.map(el => el.innerText + Array.from(el.querySelectorAll('img')).map(i => i.src).join(' '));
@@ -301,11 +309,12 @@ JS_SLIDER_TRACKS = """() => Array.from(document.querySelectorAll('.course-experi
   return {label: label ? label.innerText.trim() : '', width: track ? track.getBoundingClientRect().width : 0};
 })"""
 
-# Texts of each experiment's figure that matplotlib measured outside the image (labs.widgets.result_html).
+# Texts of each experiment's figure that matplotlib measured outside the image, as its last
+# update reported them (labs.widgets.Experiment.info, with whether it came from the cache and its timings).
 JS_CLIPPED = """() => Array.from(document.querySelectorAll('.course-experiment')).map(box => {
   const title = box.querySelector('.widget-html-content b');
-  const result = box.querySelector('.course-result');
-  return {title: title ? title.innerText : '', clipped: result ? JSON.parse(result.dataset.clipped || '[]') : null};
+  const info = box.querySelector('.course-result-info');
+  return {title: title ? title.innerText : '', clipped: info ? JSON.parse(info.dataset.marks).clipped : null};
 })"""
 
 # The experiments whose figure redraws when a control moves (no button): title and first control's kind.
@@ -316,58 +325,101 @@ JS_EXPERIMENTS = """() => Array.from(document.querySelectorAll('.course-experime
       b => !b.closest('.widget-toggle-buttons'));
   const kind = box.querySelector('.widget-slider .noUi-handle') ? 'slider'
              : box.querySelector('.widget-text input') ? 'text' : null;
+  const img = box.querySelector('img.course-figure');
   return {index: index, title: title ? title.innerText : '', kind: hasButton ? null : kind,
-          figure: !!box.querySelector('.course-result img')};
+          figure: !!img && !!img.getAttribute('src') && img.offsetParent !== null};
 })"""
 
-# Arm a one-shot timer on experiment ``index``: the time of the next key press, and of
-# the next time its figure is replaced (a new .course-result); both by the page's clock.
+# Arm a one-shot timer on experiment ``index`` (page clock, ms):
+#   start   the next key press (capture phase: before any widget code sees it);
+#   painted the experiment's figure has a new source, is decoded, and a frame was
+#           produced after that (requestAnimationFrame): what the learner sees;
+#   marks   what the kernel reported for that update (cache hit, kernel wall and CPU ms).
+# Done when the figure is painted and the update's marks are in, or (no new figure:
+# a problem message, or the same PNG again) when the marks are in.
 JS_ARM = """(index) => {
   const box = document.querySelector(`[data-experiment="${index}"]`);
-  const out = box.querySelector('.widget-output') || box;
-  window.__lat = {start: null, end: null, figure: null};
-  const onKey = () => { if (window.__lat.start === null) window.__lat.start = performance.now(); };
-  document.addEventListener('keydown', onKey, {capture: true, once: true});
-  const before = box.querySelector('.course-result');
-  const observer = new MutationObserver(() => {
-    const now = box.querySelector('.course-result');
-    if (!now || now === before) return;
-    observer.disconnect();
-    const img = now.querySelector('img');   // drawn: the new figure is in the page and decoded
-    window.__lat.figure = !!img;
-    (img ? img.decode().catch(() => null) : Promise.resolve()).then(() => { window.__lat.end = performance.now(); });
-  });
-  observer.observe(out, {childList: true, subtree: true});
+  const srcOf = () => { const img = box.querySelector('img.course-figure'); return img ? img.getAttribute('src') : null; };
+  const marksOf = () => { const info = box.querySelector('.course-result-info');
+                          return info ? JSON.parse(info.dataset.marks) : null; };
+  const before = srcOf(), beforeMarks = marksOf();
+  const lat = window.__lat = {start: null, painted: null, marks: null, end: null, newFigure: false,
+                              origin: performance.timeOrigin};
+  const now = () => performance.now();
+  document.addEventListener('keydown', () => { if (lat.start === null) lat.start = now(); }, {capture: true, once: true});
+  const finish = () => {   // the learner sees the figure when it is painted; the marks are read after
+    if (lat.end === null && lat.marks && (lat.painted !== null || !lat.newFigure)) lat.end = lat.newFigure ? lat.painted : now();
+  };
+  const check = () => {
+    if (!lat.newFigure && srcOf() !== before && srcOf()) {
+      lat.newFigure = true;
+      const img = box.querySelector('img.course-figure');
+      img.decode().catch(() => null).then(() => requestAnimationFrame(() => { lat.painted = now(); finish(); }));
+    }
+    const marks = marksOf();
+    if (!lat.marks && marks && (!beforeMarks || marks.update > beforeMarks.update)) { lat.marks = marks; finish(); }
+    if (lat.end !== null) observer.disconnect();
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(box, {childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'data-marks']});
 }"""
 
 
-def latency_moves(page, index, kind, moves):
-    """Move experiment ``index``'s first control ``moves`` times.
+def fresh_text(original, move):
+    """Move ``move``'s text: a different one each time, made of the original's own words (or characters),
+    so it stays an input the widget accepts: the text cut by one more word (character), then grown."""
+    words = original.split()
+    parts, joint = (words, " ") if len(words) >= 4 else (list(original), "")
+    keep = len(parts) - move - 1
+    if keep >= max(1, len(parts) // 4):
+        return joint.join(parts[:keep])
+    grown = move - (len(parts) - max(1, len(parts) // 4)) + 1
+    return original + joint + joint.join((parts * (grown // len(parts) + 1))[:grown])
 
-    Returns (key press -> new output drawn, in ms, per move; how many of those outputs had a figure).
+
+def latency_moves(page, index, kind, moves, warmup=1):
+    """Move experiment ``index``'s first control ``warmup`` times, then until ``moves`` moves computed and drew
+    a new figure (at most 3 x ``moves`` timed moves): each to a setting not shown before as far as the
+    control allows (a slider walks to its far end, then back: settings recalled from the cache do not count).
+    Each move is timed from the key press to the new figure painted.
+
+    Returns one dict per timed move: wall (ms), the kernel's wall and CPU ms for the update, whether it came
+    from the experiment's cache, whether it drew a figure. The warm-up moves are not returned.
     """
     box = page.locator(f'[data-experiment="{index}"]')
-    times, figures, original = [], 0, ""
-    for move in range(moves):
+    rows, original, direction, move = [], "", None, -1
+    while sum(r["figure"] and not r["cached"] for r in rows) < moves and len(rows) < 3 * moves:
+        move += 1
         if kind == "slider":
             handle = box.locator(".widget-slider .noUi-handle").first
             handle.scroll_into_view_if_needed()
-            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-            key = "ArrowLeft" if at_max or move % 2 else "ArrowRight"
+            value, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+            if direction is None:  # walk towards the far end: every position new until the end
+                direction = "ArrowLeft" if value - low > high - value else "ArrowRight"
+            if (direction == "ArrowRight" and value >= high) or (direction == "ArrowLeft" and value <= low):
+                direction = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"  # settings seen: cache hits
             handle.focus()
             page.evaluate(JS_ARM, index)
-            handle.press(key)
+            handle.press(direction)
         else:
             field = box.locator(".widget-text input").first
             field.scroll_into_view_if_needed()
             if move == 0:
                 original = field.input_value()
-            # the typed text without, then with, its last character (a valid input either way, mostly)
-            field.fill(original[:-1] if move % 2 == 0 and len(original) > 1 else original)
+            field.fill(fresh_text(original, move))
             page.evaluate(JS_ARM, index)
             field.press("Enter")
-        page.wait_for_function("() => window.__lat && window.__lat.end !== null", timeout=60_000, polling=20)
+        page.wait_for_function("() => window.__lat && window.__lat.end !== null", timeout=60_000, polling=10)
         lat = page.evaluate("window.__lat")
-        times.append(lat["end"] - lat["start"])
-        figures += bool(lat.get("figure"))
-    return times, figures
+        if move < warmup:
+            continue
+        marks = lat["marks"] or {}
+        wall = lat["end"] - lat["start"]
+        kernel, cpu = marks.get("kernel_ms"), marks.get("cpu_ms")
+        there = marks["began"] - (lat["origin"] + lat["start"]) if "began" in marks else None
+        rows.append({"wall": round(wall, 1), "kernel": kernel, "cpu": cpu, "cached": bool(marks.get("cached")),
+                     "to_kernel": round(there, 1) if there is not None else None,
+                     "figure": lat["newFigure"],
+                     # the kernel's time spent waiting for a CPU (other processes) taken out
+                     "adjusted": round(wall - max(0.0, kernel - cpu), 1) if kernel is not None else round(wall, 1)})
+    return rows

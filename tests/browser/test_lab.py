@@ -10,22 +10,31 @@ One item per notebook and per check; a notebook is opened and run once per worke
 - every slider track is at least 300 px wide;
 - no figure title, label or tick label falls outside its image (matplotlib's
   own text bounding boxes, reported by each experiment, over every setting seen);
-- control -> redrawn figure in the browser: median and p95 per widget, reported
-  in the skip reason (`pytest -rs`). It is a measurement, not a gate, because a
-  timed test fails on a busy machine whatever the code does (the developers'
-  guide: performance is measured, not asserted); set LATENCY_BUDGET_MS (e.g. 250)
-  to turn it into a check on a quiet machine.
+- control -> redrawn figure in the browser, per widget with a figure: the first
+  control is moved 1 + 12 times, each time to a setting not shown before (the
+  widgets cache settings they have shown); the first move is a warm-up. Each move
+  is timed by the page's clock from the key press (capture phase) to the new
+  figure decoded and a frame painted after it, in JupyterLab's default windowing
+  mode (contentVisibility; the other checks need every cell laid out). The median must stay under
+  LATENCY_BUDGET_MS (default 250; `off` only measures). On a loaded machine the
+  wall time mostly measures other processes, so what is gated is the wall time
+  minus the time the kernel spent waiting for a CPU during that update (its wall
+  time minus its CPU time, both reported by the widget); on an idle machine the
+  two are the same. Both, with p95 and the load average, are printed at the end
+  of the run and written to build/browser/latency.md (benchmarks/widget_latency.md
+  keeps a measured copy). A widget over the budget is timed again (3 rounds of
+  12 moves at most) and its best round counts: load only ever adds time.
 """
 
-import os
 import statistics
 
 import pytest
 from conftest import ROOT, course_notebooks
+from lab_run import LATENCY_BUDGET_MS
 
 NAMES = [p.relative_to(ROOT / "notebooks").as_posix() for p in course_notebooks()]
 MIN_TRACK_PX = 300
-LATENCY_BUDGET_MS = float(os.environ["LATENCY_BUDGET_MS"]) if os.environ.get("LATENCY_BUDGET_MS") else None
+MIN_LATENCY_SAMPLES = 5   # timed moves that computed and drew a new figure, per widget
 
 pytestmark = pytest.mark.parametrize("name", NAMES)
 
@@ -88,11 +97,17 @@ def test_control_to_redrawn_figure_is_fast(lab_runs, name):
     rows = measured(lab_runs(name), "latency")
     if not rows:
         pytest.skip("no experiment redraws a figure on a control move here")
-    summary = "; ".join(f"{r['title']!r} ({r['kind']}): median {statistics.median(r['times']):.0f} ms, "
-                        f"p95 {r['p95']:.0f} ms" for r in rows)
+
+    def describe(r):
+        if r["adjusted"] is None:
+            return f"{r['title']!r} ({r['kind']}): no timed move drew a new figure"
+        return (f"{r['title']!r} ({r['kind']}): median {r['adjusted']['median']:.0f} ms "
+                f"(wall {r['wall']['median']:.0f}), p95 {r['adjusted']['p95']:.0f} ms "
+                f"(wall {r['wall']['p95']:.0f}), n = {r['n']}, load {r['load']}, round medians {r.get('rounds')}")
+    summary = "; ".join(describe(r) for r in rows)
     if LATENCY_BUDGET_MS is None:
-        pytest.skip("measured, not gated (set LATENCY_BUDGET_MS to gate): " + summary)
-    slow = [f"{r['title']!r} ({r['kind']}): median {r['median']:.0f} ms, p95 {r['p95']:.0f} ms, all {r['times']}"
-            for r in rows if r["median"] >= LATENCY_BUDGET_MS]
-    assert slow == [], f"median over {LATENCY_BUDGET_MS:.0f} ms; medians of all: " + \
-        str([round(statistics.median(r["times"])) for r in rows])
+        pytest.skip("measured, not gated (LATENCY_BUDGET_MS=off): " + summary)
+    few = [describe(r) for r in rows if r["n"] < MIN_LATENCY_SAMPLES]
+    assert few == [], f"fewer than {MIN_LATENCY_SAMPLES} timed moves drew a new, computed figure"
+    slow = [describe(r) + f"; all moves {r['times']}" for r in rows if r["adjusted"]["median"] >= LATENCY_BUDGET_MS]
+    assert slow == [], f"median over {LATENCY_BUDGET_MS:.0f} ms"
